@@ -1,0 +1,142 @@
+"""The Change: the one currency of the toolkit.
+
+An adaptation command computes Changes; the store splices them into the plan's text and
+records them in its history; `diff` finds the Changes between two plans; `upgrade`
+replays a model's Changes onto a country plan; the change log and the "Changes from the
+model" annex render Changes as sentences.
+
+A path addresses a value in the plan as plain data. A string step into a list picks the
+item whose `id` is that string, so `("tasks", "DAT-2", "status")` survives reordering.
+A Change whose `old` is None adds (a key, or an item to a list); one whose `new` is None
+removes it.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .yamltext import Path, format_path, get_path, resolve_index
+
+
+@dataclass(frozen=True)
+class Change:
+    path: Path
+    old: Any
+    new: Any
+    note: str | None = None
+    date: dt.date | None = None
+    by: str | None = None
+    command: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def task(self) -> str | None:
+        if len(self.path) >= 2 and self.path[0] == "tasks" and isinstance(self.path[1], str):
+            return self.path[1]
+        return None
+
+    @property
+    def field(self) -> str:
+        """The changed field, relative to its task when it has one ('task' for a whole task)."""
+        if self.task is not None:
+            rest = self.path[2:]
+            return format_path(rest) if rest else "task"
+        return format_path(self.path)
+
+    def stamped(self, *, command: str, date: dt.date, by: str | None = None) -> Change:
+        return replace(self, command=command, date=self.date or date, by=self.by or by)
+
+    def history_entry(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "date": (self.date or dt.date.today()).isoformat(),
+            "command": self.command or "edit",
+        }
+        if self.task is not None:
+            entry["task"] = self.task
+        entry["field"] = self.field
+        entry["old"] = self.old
+        entry["new"] = self.new
+        if self.note:
+            entry["note"] = self.note
+        if self.by:
+            entry["by"] = self.by
+        return entry
+
+    def describe(self) -> str:
+        """One line for the terminal: what this Change did."""
+        where = self.task or format_path(self.path)
+        if self.old is None and self.new is not None and self.task and self.field == "task":
+            return f"{where}: added ({_short(self.new)})"
+        if self.new is None and self.old is not None and self.task and self.field == "task":
+            return f"{where}: removed"
+        name = self.field if self.task else ""
+        prefix = f"{where} {name}".strip()
+        return f"{prefix}: {_short(self.old)} -> {_short(self.new)}"
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, dict):
+        if "title" in value:
+            return str(value["title"])
+        if "name" in value:
+            return str(value["name"])
+        return ", ".join(f"{k}={_short(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_short(v) for v in value) if value else "(empty)"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------
+# Applying Changes to plain data (the store checks the text against this)
+
+
+class PathError(KeyError):
+    pass
+
+
+def apply_to_data(data: dict[str, Any], change: Change) -> None:
+    """Apply one Change to plain data in place."""
+    *parents, last = change.path
+    container: Any = data
+    for i, key in enumerate(parents):
+        if isinstance(container, list):
+            index = resolve_index(container, key)
+            if index is None:
+                raise PathError(format_path(change.path[: i + 1]))
+            container = container[index]
+        else:
+            if key not in container:
+                # Adding a key inside a missing mapping or list: create it.
+                nxt = change.path[i + 1]
+                container[key] = [] if isinstance(nxt, str) and _adds_item(change) else {}
+            container = container[key]
+    if isinstance(container, list):
+        index = resolve_index(container, last)
+        if change.new is None:
+            if index is None:
+                raise PathError(format_path(change.path))
+            del container[index]
+        elif index is None:
+            container.append(copy.deepcopy(change.new))
+        else:
+            container[index] = copy.deepcopy(change.new)
+    elif change.new is None:
+        container.pop(last, None)
+    else:
+        container[last] = copy.deepcopy(change.new)
+
+
+def _adds_item(change: Change) -> bool:
+    return change.old is None and isinstance(change.new, dict)
+
+
+def applied(data: dict[str, Any], changes: list[Change]) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    for change in changes:
+        apply_to_data(out, change)
+    return out

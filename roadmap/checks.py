@@ -1,0 +1,228 @@
+"""What the schema alone cannot say: ids, references, cycles, horizons, reasons.
+
+Errors make a plan invalid; warnings describe a plan that is valid but needs attention
+(a remaining task without an owner, one past its end year). Tracking warnings apply to
+plans only: a model is adapted by others, not tracked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+
+from .model import Roadmap, Status
+from .yamltext import Path
+
+
+@dataclass(frozen=True)
+class Issue:
+    path: Path
+    message: str
+    severity: str = "error"
+
+
+def check(plan: Roadmap, *, today: dt.date | None = None) -> list[Issue]:
+    issues: list[Issue] = []
+    issues += _unique(plan)
+    issues += _references(plan)
+    issues += _cycles(plan)
+    issues += _horizon(plan)
+    issues += _reasons(plan)
+    issues += _boxes(plan)
+    issues += _goals(plan)
+    if plan.meta.kind == "plan":
+        issues += _tracking(plan, today or plan.meta.as_of or dt.date.today())
+    return issues
+
+
+def _duplicates(ids: Iterable[str]) -> list[tuple[int, str]]:
+    seen: set[str] = set()
+    out = []
+    for i, value in enumerate(ids):
+        if value in seen:
+            out.append((i, value))
+        seen.add(value)
+    return out
+
+
+def _unique(plan: Roadmap) -> list[Issue]:
+    issues = []
+    for name, items in (
+        ("tasks", plan.tasks),
+        ("stages", plan.stages),
+        ("directions", plan.directions),
+        ("audiences", plan.audiences),
+        ("sections", plan.sections),
+    ):
+        for i, value in _duplicates(item.id for item in items):
+            issues.append(Issue((name, i, "id"), f'duplicate id "{value}": each id must be used once'))
+    for i, value in _duplicates(g.id for g in plan.vision.goals):
+        issues.append(Issue(("vision", "goals", i, "id"), f'duplicate goal id "{value}"'))
+    for i, value in _duplicates(str(s.number) for s in plan.stages):
+        issues.append(Issue(("stages", i, "number"), f"duplicate stage number {value}"))
+    return issues
+
+
+def _references(plan: Roadmap) -> list[Issue]:
+    stages = {s.id for s in plan.stages}
+    directions = {d.id for d in plan.directions}
+    tasks = {t.id for t in plan.tasks}
+    issues = []
+    for i, t in enumerate(plan.tasks):
+        if t.direction not in directions:
+            issues.append(
+                Issue(
+                    ("tasks", i, "direction"),
+                    f'unknown direction "{t.direction}"; the directions are: {", ".join(sorted(directions))}',
+                )
+            )
+        if t.stage not in stages:
+            issues.append(
+                Issue(
+                    ("tasks", i, "stage"),
+                    f'unknown stage "{t.stage}"; the stages are: {", ".join(sorted(stages))}',
+                )
+            )
+        for j, dep in enumerate(t.depends_on):
+            if dep not in tasks:
+                issues.append(Issue(("tasks", i, "depends_on", j), f'depends on unknown task "{dep}"'))
+            elif dep == t.id:
+                issues.append(Issue(("tasks", i, "depends_on", j), "a task cannot depend on itself"))
+    for old, new in plan.renamed.items():
+        if new not in tasks:
+            issues.append(Issue(("renamed", old), f'renamed to "{new}", which is not a task of this plan'))
+    return issues
+
+
+def _cycles(plan: Roadmap) -> list[Issue]:
+    graph = {t.id: [d for d in t.depends_on if d != t.id] for t in plan.tasks}
+    index = {t.id: i for i, t in enumerate(plan.tasks)}
+    state: dict[str, int] = {}
+    issues: list[Issue] = []
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in graph.get(node, []):
+            if nxt not in graph:
+                continue
+            if state.get(nxt) == 1:
+                cycle = trail[trail.index(nxt) :] + [nxt] if nxt in trail else [node, nxt]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    issues.append(
+                        Issue(("tasks", index[nxt], "depends_on"), "dependency cycle: " + " -> ".join(cycle))
+                    )
+            elif state.get(nxt) is None:
+                visit(nxt, trail + [nxt])
+        state[node] = 2
+
+    for task_id in graph:
+        if state.get(task_id) is None:
+            visit(task_id, [task_id])
+    return issues
+
+
+def _horizon(plan: Roadmap) -> list[Issue]:
+    horizon = plan.meta.horizon
+    first, last = plan.calendar_year(1), plan.calendar_year(horizon)
+    issues = []
+    for i, t in enumerate(plan.tasks):
+        for name in ("year_start", "year_end"):
+            value = getattr(t, name)
+            if value > horizon:
+                issues.append(
+                    Issue(
+                        ("tasks", i, name),
+                        f"year {value} is outside the plan's horizon of {horizon} years "
+                        f"({first}-{last}); use 1 to {horizon} or extend meta.horizon",
+                    )
+                )
+    return issues
+
+
+def _reasons(plan: Roadmap) -> list[Issue]:
+    issues = []
+    for i, t in enumerate(plan.tasks):
+        if t.status is Status.not_needed:
+            if not (t.status_note and t.status_note.strip()):
+                issues.append(
+                    Issue(("tasks", i, "status"), 'status "not_needed" needs a reason in status_note')
+                )
+            if t.owner is not None:
+                issues.append(
+                    Issue(("tasks", i, "owner"), "a task that is not needed has no owner; remove the owner")
+                )
+    return issues
+
+
+def _boxes(plan: Roadmap) -> list[Issue]:
+    issues = []
+    columns = {s.id: s.flowchart_columns for s in plan.stages}
+    rows: dict[str, dict[int, str]] = {}
+    for i, t in enumerate(plan.tasks):
+        if t.box is None:
+            continue
+        row = rows.setdefault(t.direction, {})
+        if t.box.order in row:
+            issues.append(
+                Issue(
+                    ("tasks", i, "box", "order"),
+                    f"box order {t.box.order} is already used by {row[t.box.order]} in the same row",
+                )
+            )
+        row[t.box.order] = t.id
+        if t.stage in columns and t.box.column > columns[t.stage]:
+            issues.append(
+                Issue(
+                    ("tasks", i, "box", "column"),
+                    f"column {t.box.column} does not exist: stage {t.stage} spans {columns[t.stage]} column(s)",
+                )
+            )
+    return issues
+
+
+def _goals(plan: Roadmap) -> list[Issue]:
+    rule = plan.vision.success_rule
+    if rule and plan.vision.goals and rule.min_goals > len(plan.vision.goals):
+        return [
+            Issue(
+                ("vision", "success_rule", "min_goals"),
+                f"asks for {rule.min_goals} goals but the vision has {len(plan.vision.goals)}",
+            )
+        ]
+    return []
+
+
+def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:
+    issues = []
+    ends = {t.id: t.year_end for t in plan.tasks}
+    for i, t in enumerate(plan.tasks):
+        if t.status in (Status.done, Status.not_needed):
+            continue
+        if t.owner is None:
+            issues.append(
+                Issue(("tasks", i), "no owner: assign one with `roadmap assign`", severity="warning")
+            )
+        end_year = plan.calendar_year(t.year_end)
+        if end_year < today.year:
+            issues.append(
+                Issue(
+                    ("tasks", i, "year_end"),
+                    f"overdue: due by the end of {end_year} and not done",
+                    severity="warning",
+                )
+            )
+        for dep in t.depends_on:
+            if dep in ends and dep != t.id and t.year_start < ends[dep]:
+                issues.append(
+                    Issue(
+                        ("tasks", i, "year_start"),
+                        f"starts in {plan.calendar_year(t.year_start)}, before {dep} "
+                        f"(which it depends on) ends in {plan.calendar_year(ends[dep])}",
+                        severity="warning",
+                    )
+                )
+    return issues

@@ -1,0 +1,267 @@
+"""The road-map schema.
+
+One schema holds the Central Asia model, a country's adapted plan, and plans of other
+shapes (a UN work plan of 3 outputs x 4 quarters): stages and directions are data, not
+enums. Every model forbids unknown keys, so a typo in a hand-edited file is reported
+instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+SCHEMA_VERSION = "1"
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*$", max_length=40),
+]
+Text = Annotated[str, StringConstraints(min_length=1)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Status(str, Enum):
+    """The state of a task, coloured as programme work plans colour them."""
+
+    planned = "planned"
+    in_progress = "in_progress"
+    done = "done"
+    not_needed = "not_needed"
+
+
+class Origin(str, Enum):
+    model = "model"
+    added = "added"
+
+
+class Person(Strict):
+    name: Text
+    country: str | None = None
+    organisation: str | None = None
+    role: str | None = None
+
+
+class Contact(Strict):
+    email: str | None = None
+    subject: str | None = Field(None, description='Topic to put in proposal e-mails, e.g. "Road Map".')
+    website: str | None = None
+
+
+class BasedOn(Strict):
+    """The model version a plan was derived from; `upgrade` starts from it."""
+
+    id: Id
+    version: Text
+    hash: Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
+
+
+class Country(Strict):
+    code: CountryCode = Field(description="ISO 3166-1 alpha-2 code, e.g. KG.")
+    name: Text
+
+
+class Meta(Strict):
+    id: Id
+    kind: Literal["model", "plan"] = Field(
+        "plan", description="A model is adapted by others and is not tracked; a plan is tracked."
+    )
+    title: Text
+    subtitle: str | None = None
+    scope: Literal["region", "country", "city"]
+    region: str | None = None
+    country: Country | None = None
+    city: str | None = None
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")] = "en"
+    version: Text
+    published: dt.date | None = None
+    start_year: int = Field(ge=1900, le=2200, description='The calendar year of "first year".')
+    horizon: int = Field(5, ge=1, le=50, description="Number of plan years (first year .. last year).")
+    as_of: dt.date | None = Field(None, description="The date the plan's statuses describe.")
+    authors: list[Person] = []
+    acknowledgements: list[str] = []
+    contact: Contact | None = None
+    based_on: BasedOn | None = None
+
+    @model_validator(mode="after")
+    def _scope_fields(self) -> Meta:
+        if self.scope in ("country", "city") and self.country is None:
+            raise ValueError(f"a {self.scope} plan needs meta.country (code and name)")
+        if self.scope == "city" and not self.city:
+            raise ValueError("a city plan needs meta.city")
+        return self
+
+
+class Goal(Strict):
+    id: Id
+    text: Text
+    reached: bool | None = Field(None, description="In a country plan: whether the goal is reached.")
+    reached_on: dt.date | None = None
+    evidence: str | None = None
+
+
+class SuccessRule(Strict):
+    """'Any N of the goals in at least M of K countries by a date.'"""
+
+    min_goals: int = Field(ge=1)
+    min_countries: int = Field(ge=1)
+    of_countries: int = Field(ge=1)
+    by: dt.date
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SuccessRule:
+        if self.min_countries > self.of_countries:
+            raise ValueError("min_countries cannot exceed of_countries")
+        return self
+
+
+class Vision(Strict):
+    title: str | None = None
+    intro: str | None = None
+    goals: list[Goal] = []
+    success_rule: SuccessRule | None = None
+
+
+class Audience(Strict):
+    id: Id
+    name: Text
+    description: str | None = None
+
+
+class Stage(Strict):
+    id: Id
+    number: int = Field(ge=1)
+    name: Text
+    key_message: str | None = None
+    narrative: str | None = Field(None, description="Markdown.")
+    flowchart_columns: int = Field(1, ge=1, le=4, description="Columns the stage spans in the flowchart.")
+
+
+class Direction(Strict):
+    id: Id
+    number: int = Field(ge=1)
+    name: Text
+    guiding_questions: list[str] = []
+    narrative: str | None = Field(None, description="Markdown.")
+
+
+class Box(Strict):
+    """The task's rectangle in the flowchart: the short name of its result."""
+
+    text: Text
+    order: int = Field(ge=1, description="Position in the direction's row, left to right.")
+    column: int = Field(1, ge=1, description="Column inside the stage, for stages spanning several.")
+
+
+class Indicator(Strict):
+    text: Text
+    unit: str | None = None
+    baseline: float | str | None = None
+    target: float | str | None = None
+    actual: float | str | None = None
+
+
+class Owner(Strict):
+    name: Text
+    organisation: str | None = None
+    contact: str | None = None
+
+
+class Comment(Strict):
+    date: dt.date | None = None
+    by: str | None = None
+    text: Text
+
+
+class Task(Strict):
+    id: Id
+    direction: Id
+    stage: Id
+    title: Text
+    box: Box | None = None
+    year_start: int = Field(ge=1, description="Plan year (1 = meta.start_year).")
+    year_end: int = Field(ge=1)
+    persons_involved: list[str] = []
+    expected_results: list[str] = []
+    success_indicators: list[Text | Indicator] = []
+    international_examples: list[str] = []
+    depends_on: list[Id] = []
+    status: Status = Status.planned
+    status_date: dt.date | None = None
+    status_note: str | None = None
+    owner: Owner | None = None
+    origin: Origin = Origin.model
+    comments: list[Comment] = []
+
+    @model_validator(mode="after")
+    def _years(self) -> Task:
+        if self.year_end < self.year_start:
+            raise ValueError(f"year_end ({self.year_end}) is before year_start ({self.year_start})")
+        return self
+
+
+class Section(Strict):
+    """A chapter or sub-chapter of the Green Paper; `number` ('1.2') gives the nesting."""
+
+    id: Id
+    number: str | None = None
+    title: Text
+    body: str = Field("", description="Markdown.")
+
+
+class HistoryEntry(Strict):
+    """One recorded Change."""
+
+    date: dt.date
+    command: Text
+    task: str | None = None
+    field: Text
+    old: Any = None
+    new: Any = None
+    note: str | None = None
+    by: str | None = None
+
+
+class Roadmap(Strict):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    meta: Meta
+    vision: Vision = Vision()
+    audiences: list[Audience] = []
+    stages: list[Stage] = Field(min_length=1)
+    directions: list[Direction] = Field(min_length=1)
+    tasks: list[Task] = []
+    sections: list[Section] = []
+    renamed: dict[str, str] = Field(
+        {}, description="Task ids this version renamed: old id -> new id (read by `upgrade`)."
+    )
+    history: list[HistoryEntry] = []
+
+    def task(self, task_id: str) -> Task:
+        for t in self.tasks:
+            if t.id == task_id:
+                return t
+        raise KeyError(task_id)
+
+    def stage(self, stage_id: str) -> Stage:
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def direction(self, direction_id: str) -> Direction:
+        return next(d for d in self.directions if d.id == direction_id)
+
+    def calendar_year(self, plan_year: int) -> int:
+        return self.meta.start_year + plan_year - 1
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Roadmap.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "roadmap plan"
+    return schema

@@ -1,0 +1,335 @@
+"""Reading and writing plan files: the only code that writes a plan.
+
+Loading is safe (no aliases, no duplicate keys, UTF-8 only, bounded size) and every
+problem comes back located as FILE:LINE:COL. Writing is an edit transaction: under a
+lock, re-read the file, compute Changes, splice them into the text, check the new text
+parses to exactly the intended data and still validates, append the history, and
+replace the file atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from pydantic import ValidationError
+
+from . import yamltext
+from .changes import Change, apply_to_data
+from .checks import Issue, check
+from .errors import Busy, EditRefused, Finding, PlanInvalid
+from .model import Roadmap
+
+MAX_BYTES = 64 * 1024 * 1024
+LOCK_TIMEOUT = 30.0
+
+
+@dataclass
+class Document:
+    """A plan as its text, its plain data and its validated model."""
+
+    path: Path
+    label: str  # the name used in messages
+    text: str
+    data: dict[str, Any]
+    plan: Roadmap
+    findings: list[Finding]  # warnings (a loaded document has no errors)
+
+    def locate(self, path: yamltext.Path) -> tuple[int | None, int | None]:
+        where = yamltext.line_of(self.text, self.data, path)
+        return where if where else (None, None)
+
+
+def label_for(path: Path) -> str:
+    try:
+        from .resources import model_path
+
+        if path.resolve() == model_path().resolve():
+            return "central_asia_model.yaml (embedded model)"
+    except FileNotFoundError:
+        pass
+    return str(path)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+
+
+def read_text(path: Path, label: str | None = None) -> str:
+    label = label or str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise PlanInvalid([Finding(label, None, None, "", "file not found")]) from None
+    except OSError as exc:
+        raise PlanInvalid([Finding(label, None, None, "", f"cannot read: {exc.strerror}")]) from None
+    if path.is_dir():
+        raise PlanInvalid([Finding(label, None, None, "", "is a folder, not a plan file")])
+    if size > MAX_BYTES:
+        raise PlanInvalid(
+            [
+                Finding(
+                    label,
+                    None,
+                    None,
+                    "",
+                    f"file is {size / 2**20:.0f} MB; plans are limited to {MAX_BYTES // 2**20} MB",
+                )
+            ]
+        )
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise PlanInvalid(
+            [
+                Finding(
+                    label,
+                    line,
+                    column,
+                    "",
+                    f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8 "
+                    "(in Notepad or Word: Save As, Encoding: UTF-8)",
+                )
+            ]
+        ) from None
+
+
+def inspect(path: Path, *, today: dt.date | None = None) -> tuple[Document | None, list[Finding]]:
+    """Read and check a plan; return every finding instead of stopping at the first."""
+    label = label_for(path)
+    try:
+        text = read_text(path, label)
+    except PlanInvalid as exc:
+        return None, exc.findings
+    return inspect_text(text, path, label, today=today)
+
+
+def inspect_text(
+    text: str, path: Path, label: str, *, today: dt.date | None = None
+) -> tuple[Document | None, list[Finding]]:
+    try:
+        data = yamltext.parse(text)
+    except yamltext.YamlProblem as exc:
+        return None, [Finding(label, exc.line, exc.column, "", exc.message)]
+    if not isinstance(data, dict):
+        return None, [Finding(label, 1, 1, "", "a plan file must be a YAML mapping (meta:, stages:, ...)")]
+    try:
+        plan = Roadmap.model_validate(data)
+    except ValidationError as exc:
+        return None, [_finding(text, data, label, err) for err in exc.errors(include_url=False)]
+    issues = check(plan, today=today)
+    findings = [_issue_finding(text, data, label, issue) for issue in issues]
+    findings.sort(key=lambda f: (f.severity != "error", f.line or 0, f.column or 0))
+    doc = Document(path, label, text, data, plan, [f for f in findings if f.severity == "warning"])
+    return doc, findings
+
+
+def load(path: Path, *, today: dt.date | None = None) -> Document:
+    """A valid plan, or PlanInvalid listing every error."""
+    doc, findings = inspect(path, today=today)
+    errors = [f for f in findings if f.severity == "error"]
+    if doc is None or errors:
+        raise PlanInvalid(errors)
+    return doc
+
+
+def _display_path(data: Any, path: yamltext.Path) -> str:
+    """Indices into id-carrying lists shown as ids: tasks[DAT-2].status."""
+    shown: list[str | int] = []
+    node = data
+    for key in path:
+        if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            item = node[key]
+            ident = item.get("id") if isinstance(item, dict) else None
+            shown.append(ident if isinstance(ident, str) and ident else key)
+            node = item
+        else:
+            shown.append(key)
+            node = yamltext.get_path(node, (key,)) if isinstance(node, (dict, list)) else None
+    return yamltext.format_path(tuple(shown))
+
+
+_UNION_BRANCHES = {"str", "int", "float", "Indicator", "constrained-str"}
+
+
+def _finding(text: str, data: Any, label: str, err: dict[str, Any]) -> Finding:
+    loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and k.startswith(("function-", "lax-"))))
+    # pydantic names union branches in loc ("str", "Indicator"): drop them from the path.
+    path = tuple(k for k in loc if k not in _UNION_BRANCHES)
+    message = err["msg"]
+    if err["type"] == "extra_forbidden":
+        message = f'unknown field "{path[-1]}"; check its spelling'
+    elif err["type"] == "missing":
+        message = f'required field "{path[-1]}" is missing'
+    elif err["type"].startswith("value_error"):
+        message = err["msg"].removeprefix("Value error, ")
+    elif err["type"] == "enum":
+        message = f"{err['msg']} (got {err.get('input')!r})"
+    where = yamltext.line_of(text, data, path) or (None, None)
+    return Finding(label, where[0], where[1], _display_path(data, path), message)
+
+
+def _issue_finding(text: str, data: Any, label: str, issue: Issue) -> Finding:
+    where = yamltext.line_of(text, data, issue.path) or (None, None)
+    return Finding(label, where[0], where[1], _display_path(data, issue.path), issue.message, issue.severity)
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+
+
+@contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Serialise commands editing the same plan (a hidden lock file beside it)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path.parent / f".{path.name}.lock"))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise Busy(f"{path}: another roadmap command is editing this plan; try again") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write the whole file or nothing: temp file in the same folder, fsync, rename."""
+    directory = path.parent
+    mode = None
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        pass
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def splice_changes(text: str, data: dict[str, Any], changes: list[Change]) -> tuple[str, dict[str, Any]]:
+    """Splice Changes into the text; return the new text and the data it must parse to."""
+    import copy
+
+    expected = copy.deepcopy(data)
+    for change in changes:
+        text = yamltext.apply(text, _splice(text, expected, change))
+        apply_to_data(expected, change)
+    return text, expected
+
+
+def _splice(text: str, data: dict[str, Any], change: Change) -> yamltext.Splice:
+    parent = yamltext.get_path(data, change.path[:-1])
+    try:
+        if change.new is None:
+            return yamltext.splice_delete(text, data, change.path)
+        if isinstance(parent, list) and yamltext.resolve_index(parent, change.path[-1]) is None:
+            return yamltext.splice_append(text, data, change.path[:-1], change.new)
+        if parent is None and isinstance(change.path[-1], str) and len(change.path) >= 2:
+            # the list or mapping holding it does not exist yet
+            if change.old is None and isinstance(change.new, dict) and "id" in change.new:
+                return yamltext.splice_append(text, data, change.path[:-1], change.new)
+            return yamltext.splice_set(text, data, change.path[:-1], {change.path[-1]: change.new})
+        return yamltext.splice_set(text, data, change.path, change.new)
+    except yamltext.YamlProblem as exc:
+        raise EditRefused(f"cannot apply {change.describe()}: {exc.message}") from None
+
+
+def commit(
+    doc: Document,
+    changes: list[Change],
+    *,
+    command: str,
+    today: dt.date | None = None,
+    by: str | None = None,
+    record: bool = True,
+    target: Path | None = None,
+) -> str:
+    """Splice, verify, validate and write; the caller holds the lock. Returns the new text."""
+    today = today or dt.date.today()
+    stamped = [c.stamped(command=command, date=today, by=by) for c in changes]
+    history = [
+        Change(("history", len(doc.data.get("history") or []) + i), None, c.history_entry())
+        for i, c in enumerate(stamped)
+    ] if record else []
+    text, expected = splice_changes(doc.text, doc.data, stamped)
+    for entry in history:
+        text = yamltext.apply(text, yamltext.splice_append(text, expected, ("history",), entry.new))
+        expected.setdefault("history", [])
+        if expected["history"] is None:
+            expected["history"] = []
+        expected["history"].append(entry.new)
+    try:
+        reparsed = yamltext.parse(text)
+    except yamltext.YamlProblem as exc:
+        raise EditRefused(f"{doc.label}: the edit would not produce valid YAML ({exc.message}); nothing written") from None
+    if reparsed != expected:
+        raise EditRefused(
+            f"{doc.label}: the file's layout is too unusual to edit safely in place; nothing written. "
+            "Write it in block style (one key per line) and try again."
+        )
+    new_doc, findings = inspect_text(text, doc.path, doc.label, today=today)
+    errors = [f for f in findings if f.severity == "error"]
+    if new_doc is None or errors:
+        raise PlanInvalid(errors)
+    write_atomic(target or doc.path, text)
+    return text
+
+
+def edit(
+    path: Path,
+    compute: Callable[[Document], list[Change]],
+    *,
+    command: str,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    by: str | None = None,
+) -> list[Change]:
+    """The edit transaction every editing command goes through."""
+    today = today or dt.date.today()
+    with locked(path):
+        doc = load(path, today=today)
+        changes = compute(doc)
+        if changes and not dry_run:
+            commit(doc, changes, command=command, today=today, by=by)
+    return changes
+
+
+def create(path: Path, text: str, *, force: bool = False) -> None:
+    """Write a new plan file (init); refuses to overwrite unless `force`."""
+    from .errors import FileExists
+
+    with locked(path):
+        if path.exists() and not force:
+            raise FileExists(f"{path} already exists; use --force to overwrite it")
+        write_atomic(path, text)

@@ -1,0 +1,540 @@
+"""YAML as text: fast parsing, located diagnostics, and edits spliced into the text.
+
+Two parsers, each for what it does best. `yaml_rs` (Rust) turns a whole plan into data
+in a fraction of a second even at 10,000 tasks; ruamel.yaml's composer gives nodes with
+line and column marks, and is used only on the small piece of text an edit or an error
+message is about. Edits never re-dump the file: the changed value is emitted on its own
+and spliced into the text, so comments, key order, quoting and every untouched line
+survive byte for byte. The store re-parses the result and checks it equals the intended
+data before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import yaml_rs
+
+Path = tuple[str | int, ...]
+
+
+class YamlProblem(Exception):
+    """A text that is not acceptable YAML for a plan; carries a 1-based location."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+# ---------------------------------------------------------------------------------------
+# Parsing
+
+
+_NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0)
+
+
+def parse(text: str) -> Any:
+    """Text to plain data (YAML 1.2 core schema; dates stay strings for pydantic)."""
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
+    except yaml_rs.YAMLDecodeError as exc:
+        raise diagnose(text, str(exc)) from None
+    if isinstance(data, list) and text.lstrip().startswith("---") and _is_multi_document(text):
+        raise YamlProblem("the file holds several YAML documents (---); a plan is one document")
+    return data
+
+
+def _is_multi_document(text: str) -> bool:
+    return len(re.findall(r"^---(\s|$)", text, flags=re.M)) > 1
+
+
+_LOCATED = re.compile(r"line (\d+), column (\d+)")
+
+
+def diagnose(text: str, fast_message: str) -> YamlProblem:
+    """Explain a parse failure with a line number and a sentence a clerk can act on."""
+    if "\t" in text:
+        for number, line in enumerate(text.splitlines(), 1):
+            indent = line[: len(line) - len(line.lstrip())]
+            if "\t" in indent:
+                return YamlProblem(
+                    "a tab is used for indentation; YAML allows only spaces: replace the tab with spaces",
+                    number,
+                    indent.index("\t") + 1,
+                )
+    if "alias" in fast_message:
+        return _alias_problem(text)
+    if "duplicate" in fast_message:
+        return _duplicate_problem(text, fast_message)
+    match = _LOCATED.search(fast_message)
+    last = [ln for ln in fast_message.splitlines() if ln.strip()]
+    reason = last[-1].strip() if last else fast_message
+    if match:
+        return YamlProblem(f"not valid YAML: {reason}", int(match.group(1)), int(match.group(2)))
+    return YamlProblem(f"not valid YAML: {reason}")
+
+
+def _events(text: str) -> Iterator[Any]:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="rt").parse(text)
+
+
+def _alias_problem(text: str) -> YamlProblem:
+    from ruamel.yaml.events import AliasEvent
+
+    try:
+        for event in _events(text):
+            if isinstance(event, AliasEvent):
+                mark = event.start_mark
+                return YamlProblem(
+                    f"YAML aliases (*{event.anchor}) and anchors are not allowed in a plan: "
+                    "write the value out in full",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+    except Exception as exc:  # noqa: BLE001 - any parser failure still deserves a located message
+        return _ruamel_problem(exc)
+    return YamlProblem("YAML aliases and anchors are not allowed in a plan")
+
+
+def _duplicate_problem(text: str, fast_message: str) -> YamlProblem:
+    from ruamel.yaml import YAML
+
+    try:
+        YAML(typ="rt").compose(text)
+    except Exception as exc:  # noqa: BLE001
+        return _ruamel_problem(exc)
+    return YamlProblem(f"not valid YAML: {fast_message}")
+
+
+def _ruamel_problem(exc: Exception) -> YamlProblem:
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if "duplicate key" in str(problem) or "found duplicate key" in str(exc):
+        key = re.search(r'duplicate key "?([^"\s]+)"?', str(exc))
+        name = key.group(1) if key else "a key"
+        first = context_mark.line + 1 if context_mark else None
+        second = mark.line + 1 if mark else None
+        return YamlProblem(
+            f'duplicate key "{name}": it appears on line {first} and again on line {second}; '
+            "keep one of them",
+            second,
+            (mark.column + 1) if mark else None,
+        )
+    if mark is not None:
+        return YamlProblem(f"not valid YAML: {problem}", mark.line + 1, mark.column + 1)
+    return YamlProblem(f"not valid YAML: {problem}")
+
+
+# ---------------------------------------------------------------------------------------
+# Locating nodes
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A slice of the text that parses on its own, and where it sits in the whole."""
+
+    start: int  # character offset in the whole text
+    end: int
+    line: int  # 0-based line of `start`
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for match in re.finditer("\n", text):
+        starts.append(match.end())
+    return starts
+
+
+_TOP_KEY = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?=\s|$)", re.M)
+_TOP_BOUNDARY = re.compile(r"^(?:[^\s#\-]|-[^\s]|---|\.\.\.)", re.M)
+
+
+def top_level_block(text: str, key: str) -> Piece | None:
+    """The lines of a top-level key and its value, found by scanning the text."""
+    for match in _TOP_KEY.finditer(text):
+        if match.group("key") != key:
+            continue
+        after = text.find("\n", match.start())
+        if after < 0:
+            return Piece(match.start(), len(text), text.count("\n", 0, match.start()))
+        nxt = _TOP_BOUNDARY.search(text, after + 1)
+        end = nxt.start() if nxt else len(text)
+        return Piece(match.start(), end, text.count("\n", 0, match.start()))
+    return None
+
+
+def sequence_items(text: str, block: Piece) -> list[Piece] | None:
+    """The items of a top-level block sequence ('key:\\n  - a\\n  - b'), each as its lines."""
+    body_start = text.find("\n", block.start)
+    if body_start < 0 or body_start >= block.end:
+        return None
+    body_start += 1
+    item = re.compile(r"^( *)-(?:[ \t]|$)", re.M)
+    first = item.search(text, body_start, block.end)
+    if not first:
+        return None
+    indent = first.group(1)
+    # Only content (non-blank, non-comment) lines may come before the first dash.
+    if text[body_start : first.start()].strip() and not all(
+        ln.strip().startswith("#") or not ln.strip() for ln in text[body_start : first.start()].splitlines()
+    ):
+        return None
+    same = re.compile(rf"^{indent}-(?:[ \t]|$)", re.M)
+    starts = [m.start() for m in same.finditer(text, first.start(), block.end)]
+    pieces = []
+    for i, s in enumerate(starts):
+        e = starts[i + 1] if i + 1 < len(starts) else block.end
+        pieces.append(Piece(s, e, text.count("\n", 0, s)))
+    return pieces
+
+
+@dataclass
+class Located:
+    """A node found by path; `node` is a ruamel node whose marks are relative to `piece`."""
+
+    node: Any
+    piece: Piece
+    parent: Any = None  # the mapping or sequence node holding it
+    key_node: Any = None  # for a mapping entry: the key's node
+
+    def offset(self, index: int) -> int:
+        return self.piece.start + index
+
+
+def _compose(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="rt").compose(text)
+
+
+def _child(node: Any, key: str | int) -> tuple[Any, Any] | None:
+    """(key_node, value_node) of a mapping entry, or (None, item) of a sequence item."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, MappingNode) and isinstance(key, str):
+        for k, v in node.value:
+            if k.value == key:
+                return k, v
+        return None
+    if isinstance(node, SequenceNode):
+        if isinstance(key, int):
+            return (None, node.value[key]) if 0 <= key < len(node.value) else None
+        for item in node.value:  # a string addresses an item by its "id"
+            found = _child(item, "id") if isinstance(item, MappingNode) else None
+            if found and found[1].value == key:
+                return None, item
+    return None
+
+
+def locate(text: str, data: Any, path: Path, *, partial: bool = False) -> Located | None:
+    """Find the node at `path`, composing only the piece of text that holds it.
+
+    With `partial`, return the deepest node that exists (for pointing at a missing field).
+    """
+    piece, node, rest = _start(text, data, path)
+    parent = key_node = None
+    for key in rest:
+        found = _child(node, key)
+        if found is None:
+            return Located(node, piece, parent, key_node) if partial else None
+        parent, (key_node, node) = node, found
+    return Located(node, piece, parent, key_node)
+
+
+def _start(text: str, data: Any, path: Path) -> tuple[Piece, Any, Path]:
+    """Compose the smallest piece of text we can find that holds `path`."""
+    whole = Piece(0, len(text), 0)
+    if path and isinstance(path[0], str) and isinstance(data, dict) and path[0] in data:
+        block = top_level_block(text, path[0])
+        if block is not None:
+            value = data[path[0]]
+            if len(path) > 1 and isinstance(value, list):
+                index = resolve_index(value, path[1])
+                items = sequence_items(text, block)
+                if index is not None and items is not None and len(items) == len(value):
+                    item = items[index]
+                    seq = _compose(text[item.start : item.end])
+                    if seq is not None and len(seq.value) == 1:
+                        return item, seq.value[0], path[2:]
+            root = _compose(text[block.start : block.end])
+            if root is not None:
+                return block, root, path
+    return whole, _compose(text), path
+
+
+def resolve_index(items: list[Any], key: str | int) -> int | None:
+    if isinstance(key, int):
+        return key if 0 <= key < len(items) else None
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and item.get("id") == key:
+            return i
+    return None
+
+
+def line_of(text: str, data: Any, path: Path) -> tuple[int, int] | None:
+    """1-based (line, column) of the deepest existing node on `path`."""
+    try:
+        found = locate(text, data, path, partial=True)
+    except Exception:  # noqa: BLE001 - a location is a courtesy; never fail for it
+        return None
+    if found is None:
+        return None
+    node = found.key_node if found.key_node is not None else found.node
+    mark = node.start_mark
+    return found.piece.line + mark.line + 1, mark.column + 1
+
+
+# ---------------------------------------------------------------------------------------
+# Emitting values
+
+
+_YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
+
+
+def emit_scalar(value: Any) -> str:
+    """One value on one line, plain when that reads back as the same string."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if _plain_ok(text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _plain_ok(text: str) -> bool:
+    if not text or text != text.strip() or "\n" in text or text.lower() in _YAML11_WORDS:
+        return False
+    if re.fullmatch(r"[-+]?[\d._]+(e[-+]?\d+)?|0x[\da-fA-F]+|0o[0-7]+|\.inf|\.nan", text, re.I):
+        return False
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+        return True  # dates stay plain; the schema reads them back as dates
+    if text[0] in "!&*-?:,[]{}#|>@`'\"%" or ": " in text or " #" in text or text.endswith(":"):
+        return False
+    try:
+        return yaml_rs.loads(f"k: {text}", parse_datetime=False) == {"k": text}
+    except yaml_rs.YAMLDecodeError:
+        return False
+
+
+def emit_block(value: Any, indent: int) -> str:
+    """A value as block YAML whose first line starts at column `indent` (not included).
+
+    Scalars come back on one line; collections as lines, every line after the first
+    indented by `indent`.
+    """
+    lines = _block_lines(value, indent)
+    return "\n".join(lines)[indent:] if lines else emit_scalar(value)
+
+
+def _block_lines(value: Any, indent: int) -> list[str]:
+    pad = " " * indent
+    if isinstance(value, dict) and value:
+        out: list[str] = []
+        for key, item in value.items():
+            out.extend(_entry_lines(f"{pad}{emit_scalar(key)}:", item, indent))
+        return out
+    if isinstance(value, list) and value:
+        out = []
+        for item in value:
+            if isinstance(item, dict) and item:
+                inner = _block_lines(item, indent + 2)
+                out.append(f"{pad}- " + inner[0][indent + 2 :])
+                out.extend(inner[1:])
+            else:
+                out.extend(_entry_lines(f"{pad}-", item, indent, dash=True))
+        return out
+    return [pad + _inline(value, indent)]
+
+
+def _entry_lines(head: str, item: Any, indent: int, dash: bool = False) -> list[str]:
+    if isinstance(item, dict) and item:
+        return [head, *_block_lines(item, indent + 2)]
+    if isinstance(item, list) and item:
+        return [head, *_block_lines(item, indent + 2)]
+    return [f"{head} {_inline(item, indent)}"]
+
+
+def _inline(value: Any, indent: int) -> str:
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    if isinstance(value, str) and "\n" in value and value == value.strip(" ") and "\t" not in value:
+        chomp = "" if value.endswith("\n") else "-"
+        body = value[:-1] if value.endswith("\n") else value
+        pad = " " * (indent + 2)
+        return f"|{chomp}\n" + "\n".join(pad + ln if ln else "" for ln in body.split("\n"))
+    return emit_scalar(value)
+
+
+# ---------------------------------------------------------------------------------------
+# Splicing
+
+
+@dataclass(frozen=True)
+class Splice:
+    """Replace text[start:end] with `text`."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _content_end(text: str, start: int, end: int) -> int:
+    """The end of a node's own text, without trailing blank lines and comments."""
+    segment = text[start:end]
+    lines = segment.split("\n")
+    while len(lines) > 1 and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")):
+        lines.pop()
+    kept = "\n".join(lines).rstrip()
+    return start + len(kept)
+
+
+def _line_start(text: str, index: int) -> int:
+    return text.rfind("\n", 0, index) + 1
+
+
+def splice_set(text: str, data: Any, path: Path, value: Any) -> Splice:
+    """Set the value at `path` (adding the key to its mapping if it is missing)."""
+    found = locate(text, data, path)
+    if found is not None:
+        return _replace(text, found, value)
+    parent = locate(text, data, path[:-1])
+    if parent is None:
+        raise YamlProblem(f"cannot find {format_path(path[:-1])} in the file")
+    return _insert_key(text, parent, str(path[-1]), value)
+
+
+def _replace(text: str, found: Located, value: Any) -> Splice:
+    node = found.node
+    start = found.offset(node.start_mark.index)
+    end = _content_end(text, start, found.offset(node.end_mark.index))
+    key = found.key_node
+    key_col = key.start_mark.column if key is not None else max(node.start_mark.column - 2, 0)
+    was_block = node.id in ("mapping", "sequence") and not node.flow_style and bool(node.value)
+    is_collection = isinstance(value, (dict, list)) and bool(value)
+    if was_block and is_collection:
+        return Splice(start, end, emit_block(value, node.start_mark.column))
+    if is_collection and key is not None:  # `key: null` or `key: []` becomes a block
+        child = key_col + 2
+        return Splice(start, end, "\n" + " " * child + emit_block(value, child))
+    if was_block and key is not None:  # a block collection becomes `key: value`
+        colon = text.index(":", found.offset(key.end_mark.index))
+        return Splice(colon + 1, end, " " + _inline(value, key_col))
+    return Splice(start, end, _inline(value, key_col))
+
+
+def _insert_key(text: str, parent: Located, key: str, value: Any) -> Splice:
+    node = parent.node
+    if node.id != "mapping":
+        raise YamlProblem(f"cannot add '{key}': the value there is not a mapping")
+    if node.flow_style or not node.value:
+        raise YamlProblem(f"cannot add '{key}' to an inline mapping; write it in block style")
+    first_key = node.value[0][0]
+    column = first_key.start_mark.column
+    last_value = node.value[-1][1]
+    end = _content_end(
+        text, parent.offset(last_value.start_mark.index), parent.offset(last_value.end_mark.index)
+    )
+    entry = _block_lines({key: value}, column)
+    return Splice(end, end, "\n" + "\n".join(entry))
+
+
+def splice_delete(text: str, data: Any, path: Path) -> Splice:
+    """Remove a mapping key or a sequence item, with its lines."""
+    found = locate(text, data, path)
+    if found is None:
+        raise YamlProblem(f"cannot find {format_path(path)} in the file")
+    anchor = found.key_node if found.key_node is not None else found.node
+    start = found.offset(anchor.start_mark.index)
+    if found.key_node is None:  # a sequence item starts at its dash
+        start = text.rfind("-", 0, start + 1)
+    end = _content_end(text, start, found.offset(found.node.end_mark.index))
+    line_start = _line_start(text, start)
+    if text[line_start:start].strip():
+        raise YamlProblem(f"cannot remove {format_path(path)}: it shares a line with other content")
+    end_line = text.find("\n", end)
+    return Splice(line_start, len(text) if end_line < 0 else end_line + 1, "")
+
+
+def splice_append(text: str, data: Any, path: Path, item: Any) -> Splice:
+    """Append an item to the sequence at `path`, creating the key if needed."""
+    if len(path) == 1 and isinstance(data, dict) and isinstance(path[0], str):
+        return _append_top_level(text, data, path[0], item)
+    found = locate(text, data, path)
+    if found is None or not (found.node.id == "sequence" and found.node.value and not found.node.flow_style):
+        current = [] if found is None or not isinstance(get_path(data, path), list) else get_path(data, path)
+        return splice_set(text, data, path, [*current, item])
+    seq = found.node
+    dash_col = seq.start_mark.column
+    last = seq.value[-1]
+    end = _content_end(text, found.offset(last.start_mark.index), found.offset(last.end_mark.index))
+    lines = _block_lines([item], dash_col)
+    return Splice(end, end, "\n" + "\n".join(lines))
+
+
+def _append_top_level(text: str, data: dict[str, Any], key: str, item: Any) -> Splice:
+    """Append to a top-level list without composing it (history grows for years)."""
+    block = top_level_block(text, key)
+    current = data.get(key)
+    if block is None or not current:
+        if block is not None:
+            return splice_set(text, data, (key,), [item])
+        tail = "" if text.endswith("\n") or not text else "\n"
+        lines = _block_lines({key: [item]}, 0)
+        return Splice(len(text), len(text), tail + "\n".join(lines) + "\n")
+    items = sequence_items(text, block)
+    if items is None:
+        return splice_set(text, data, (key,), [*current, item])
+    last = items[-1]
+    dash_col = len(text[last.start : text.find("-", last.start)])
+    end = _content_end(text, last.start, last.end)
+    lines = _block_lines([item], dash_col)
+    return Splice(end, end, "\n" + "\n".join(lines))
+
+
+def get_path(data: Any, path: Path, default: Any = None) -> Any:
+    """The value at `path` in plain data, or `default` when some step is missing."""
+    for key in path:
+        if isinstance(data, list):
+            index = resolve_index(data, key)
+            if index is None:
+                return default
+            data = data[index]
+        elif isinstance(data, dict):
+            if key not in data:
+                return default
+            data = data[key]
+        else:
+            return default
+    return data
+
+
+def apply(text: str, splice: Splice) -> str:
+    return text[: splice.start] + splice.text + text[splice.end :]
+
+
+def format_path(path: Path) -> str:
+    out = ""
+    for key in path:
+        if isinstance(key, int):
+            out += f"[{key}]"
+        elif out and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            out += f".{key}"
+        elif out:
+            out += f"[{key}]"
+        else:
+            out = key
+    return out
