@@ -133,6 +133,259 @@ def schema(output: OutOpt = None) -> None:
         typer.echo(f"wrote {output}", err=True)
 
 
+# ---------------------------------------------------------------------------------------
+# Adapting a plan: the Green Paper's steps 1 to 4 (chapter 2.3)
+
+TasksArg = Annotated[Optional[list[str]], typer.Argument(help="Task ids, e.g. DAT-1 DAT-2.", show_default=False)]
+DirectionOpt = Annotated[Optional[str], typer.Option("--direction", help="A direction id or name (all its tasks).")]
+StageOpt = Annotated[Optional[str], typer.Option("--stage", help="A stage id, number or name (all its tasks).")]
+
+
+def _report(changes: list[Any], dry_run: bool, warnings: Optional[list[str]] = None) -> None:
+    for warning in warnings or []:
+        _warn(f"warning: {warning}")
+    for change in changes:
+        typer.echo(("would change " if dry_run else "") + change.describe())
+    if not changes:
+        typer.echo("nothing to change", err=True)
+    elif dry_run:
+        typer.echo(f"dry run: {len(changes)} change(s), nothing written", err=True)
+
+
+@command()
+def init(
+    country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code, e.g. KG.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The plan file to create.")],
+    name: Annotated[Optional[str], typer.Option("--name", help="Country name (default: from the code).")] = None,
+    start_year: Annotated[Optional[int], typer.Option("--start-year", help='Calendar year of "first year".')] = None,
+    model: Annotated[Optional[Path], typer.Option("--model", help="Model file (default: the embedded one).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Create a country plan from the model, recording the model version it came from.
+
+    Example: roadmap init --country KG --start-year 2024 -o kg.yaml
+    """
+    from roadmap.adapt import init as run
+
+    run(output, country=country, name=name, start_year=start_year, model=model, force=force)
+    typer.echo(f"created {output}; next: roadmap status {output}", err=True)
+
+
+@command()
+def tick(
+    plan: PlanRequired,
+    tasks: TasksArg = None,
+    status: Annotated[str, typer.Option("--status", help="done, in-progress, planned or not-needed.")] = "done",
+    on: Annotated[Optional[str], typer.Option("--on", help="Date, YYYY-MM-DD (default: today).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="A note; required for not-needed (the reason).")] = None,
+    direction: DirectionOpt = None,
+    stage: StageOpt = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Step 1: mark tasks done, in progress, planned, or not needed.
+
+    Example: roadmap tick kg.yaml DEF-1 DEF-2 --on 2024-06-30
+    """
+    from roadmap.adapt import tick as run
+
+    _report(run(plan, tasks or [], status=status, on=on, note=note, direction=direction, stage=stage, dry_run=dry_run), dry_run)
+
+
+@command()
+def add(
+    plan: PlanRequired,
+    direction: Annotated[str, typer.Option("--direction", help="Direction id or name.")],
+    stage: Annotated[str, typer.Option("--stage", help="Stage id, number or name.")],
+    title: Annotated[str, typer.Option("--title", help="What the task is.")],
+    box: Annotated[Optional[str], typer.Option("--box", help="Flowchart box text (default: the title).")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Plan year (1 = first year).")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", help="Plan years N-M, e.g. 2-4.")] = None,
+    after: Annotated[Optional[str], typer.Option("--after", help="Task it follows (and depends on).")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", help="Responsible person.")] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Step 1: add a task the model is missing; prints its new id (e.g. KG-FIN-1).
+
+    Example: roadmap add kg.yaml --direction FIN --stage 2 --title "Crowdfunding guide" --year 2
+    """
+    from roadmap.adapt import add as run
+
+    changes = run(
+        plan, direction=direction, stage=stage, title=title, box=box, year=year, years=years,
+        after=after, owner=owner, dry_run=dry_run,
+    )
+    _report(changes[:-1], dry_run)
+    sys.stdout.write(f"{changes[-1].task}\n")
+    typer.echo(("would add " if dry_run else "added ") + changes[-1].describe(), err=True)
+
+
+@command()
+def shift(
+    plan: PlanRequired,
+    tasks: TasksArg = None,
+    by: Annotated[Optional[int], typer.Option("--by", help="Years to move (negative: earlier).")] = None,
+    direction: DirectionOpt = None,
+    stage: StageOpt = None,
+    every: Annotated[bool, typer.Option("--all", help="Move every task.")] = False,
+    start_year: Annotated[Optional[int], typer.Option("--start-year", help="Re-anchor the plan's first year.")] = None,
+    cascade: Annotated[bool, typer.Option("--cascade", help="Move dependent tasks along.")] = False,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Step 2: move tasks by N years, or re-anchor the whole plan with --start-year.
+
+    Example: roadmap shift kg.yaml DAT-2 --by 1 --cascade
+    """
+    from roadmap.adapt import shift as run
+
+    warnings: list[str] = []
+    changes = run(
+        plan, tasks or [], by=by, direction=direction, stage=stage, every=every, start_year=start_year,
+        cascade=cascade, dry_run=dry_run, warnings=warnings,
+    )
+    _report(changes, dry_run, warnings)
+
+
+@command()
+def assign(
+    plan: PlanRequired,
+    tasks: TasksArg = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", help="Responsible person.")] = None,
+    org: Annotated[Optional[str], typer.Option("--org", help="Their organisation.")] = None,
+    contact: Annotated[Optional[str], typer.Option("--contact", help="E-mail or phone.")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the owner.")] = False,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Step 3: assign a responsible person to tasks.
+
+    Example: roadmap assign kg.yaml FIN-1 FIN-2 --owner "A. Usenova" --org "Ministry of Economy"
+    """
+    from roadmap.adapt import assign as run
+
+    _report(run(plan, tasks or [], owner=owner, org=org, contact=contact, clear=clear, dry_run=dry_run), dry_run)
+
+
+@command()
+def revise(
+    plan: PlanRequired,
+    task: Annotated[str, typer.Argument(help="Task id.")],
+    title: Annotated[Optional[str], typer.Option("--title", help="New task title.")] = None,
+    box: Annotated[Optional[str], typer.Option("--box", help="New flowchart box text.")] = None,
+    result: Annotated[Optional[list[str]], typer.Option("--result", help="Replace the expected results (repeat).")] = None,
+    add_result: Annotated[Optional[list[str]], typer.Option("--add-result", help="Add an expected result.")] = None,
+    indicator: Annotated[Optional[list[str]], typer.Option("--indicator", help="Replace the success indicators (repeat).")] = None,
+    add_indicator: Annotated[Optional[list[str]], typer.Option("--add-indicator", help="Add a success indicator.")] = None,
+    actors: Annotated[Optional[list[str]], typer.Option("--actors", help="Replace the persons involved (repeat).")] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Step 4: adjust what a task is expected to deliver.
+
+    Example: roadmap revise kg.yaml DAT-2 --add-result "OKED codes for crafts adopted"
+    """
+    from roadmap.adapt import revise as run
+
+    changes = run(
+        plan, task, title=title, box=box, results=result, add_results=add_result, indicators=indicator,
+        add_indicators=add_indicator, actors=actors, dry_run=dry_run,
+    )
+    _report(changes, dry_run)
+
+
+@command()
+def remove(plan: PlanRequired, task: Annotated[str, typer.Argument(help="Id of a task the country added.")], dry_run: DryRunOpt = False) -> None:
+    """Remove a task the country added (model tasks are marked not needed instead).
+
+    Example: roadmap remove kg.yaml KG-FIN-1
+    """
+    from roadmap.adapt import remove as run
+
+    _report(run(plan, task, dry_run=dry_run), dry_run)
+
+
+@command()
+def history(
+    plan: PlanRequired,
+    task: Annotated[Optional[str], typer.Option("--task", help="Only this task's changes.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the changes recorded in the plan, oldest first.
+
+    Example: roadmap history kg.yaml --task DAT-2
+    """
+    from roadmap.store import load
+
+    doc = load(plan)
+    entries = [e for e in doc.data.get("history") or [] if task is None or str(e.get("task", "")).lower() == task.lower()]
+    if as_json:
+        _emit_json(entries)
+        return
+    for e in entries:
+        where = e.get("task") or ""
+        note = f"  ({e['note']})" if e.get("note") else ""
+        typer.echo(f"{e['date']}  {e['command']:<8} {where:<10} {e['field']}: {_show(e.get('old'))} -> {_show(e.get('new'))}{note}")
+    if not entries:
+        typer.echo("no recorded changes", err=True)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, dict):
+        return str(value.get("title") or value.get("name") or value.get("text") or json.dumps(value, ensure_ascii=False))
+    if isinstance(value, list):
+        return "; ".join(_show(v) for v in value) or "(empty)"
+    return str(value)
+
+
+@command()
+def status(
+    plan: PlanArg = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date the view describes (default: today).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Where are we? Directions x stages in status colours, progress, overdue, unowned, due now.
+
+    Example: roadmap status kg.yaml --as-of 2025-12-31
+    """
+    import datetime as dt
+
+    from roadmap.adapt import parse_date
+    from roadmap.progress import summary
+    from roadmap.store import load
+
+    when = parse_date(as_of, what="date for --as-of") or dt.date.today()
+    doc = load(_plan(plan), today=when)
+    data = summary(doc.plan, when)
+    if as_json:
+        _emit_json(data)
+        return
+    from rich.console import Console
+
+    from roadmap.render.terminal import status_view
+
+    Console(highlight=False).print(status_view(data))
+
+
+@command()
+def goal(
+    plan: PlanRequired,
+    goal_id: Annotated[str, typer.Argument(help="Vision goal id, e.g. G4.")],
+    reached: Annotated[Optional[bool], typer.Option("--reached/--not-reached", help="Whether it is reached.", show_default=False)] = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="Date, YYYY-MM-DD (default: today).")] = None,
+    evidence: Annotated[Optional[str], typer.Option("--evidence", help="What shows it (a link, a report).")] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Record whether the country has reached one of the vision's goals.
+
+    Example: roadmap goal kg.yaml G4 --reached --evidence "Association registered 2024-05-02"
+    """
+    from roadmap.adapt import goal as run
+    from roadmap.errors import BadValue
+
+    if reached is None:
+        raise BadValue("say --reached or --not-reached")
+    _report(run(plan, goal_id, reached=reached, on=on, evidence=evidence, dry_run=dry_run), dry_run)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,1 @@
+"""Renderers: terminal views, flowcharts, documents and tables."""

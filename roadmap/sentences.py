@@ -1,0 +1,155 @@
+"""Changes as plain sentences: the change log and the "Changes from the model" annex.
+
+`describe` merges the Changes that belong together (a task's start and end year make
+one "moved" sentence; a status with its date and reason makes one) and words them from
+the message catalogue, with calendar years and direction names taken from the plan.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .changes import Change
+from .i18n import Catalogue, catalogue
+from .model import Roadmap
+
+
+def describe(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) -> list[str]:
+    t = catalogue(lang or plan.meta.language)
+    changes = list(changes)
+    used: set[int] = set()
+    out: list[str] = []
+    for i, change in enumerate(changes):
+        if i in used:
+            continue
+        used.add(i)
+        if change.task is None:
+            out.append(_document_sentence(change, plan, t))
+            continue
+        family = _family(change.field)
+        group = {change.field: change}
+        for j in range(i + 1, len(changes)):
+            other = changes[j]
+            if j not in used and other.task == change.task and other.field in family and other.field not in group:
+                group[other.field] = other
+                used.add(j)
+        out.append(_task_sentence(change.task, group, plan, t, first=change.field) or _generic(change, t))
+    return out
+
+
+_FAMILIES = [
+    {"year_start", "year_end"},
+    {"status", "status_date", "status_note"},
+]
+
+
+def _family(field: str) -> set[str]:
+    return next((family for family in _FAMILIES if field in family), {field})
+
+
+def _years(plan: Roadmap, start: Any, end: Any) -> str:
+    if start is None:
+        return "?"
+    first = plan.calendar_year(int(start))
+    last = plan.calendar_year(int(end if end is not None else start))
+    return str(first) if first == last else f"{first}\u2013{last}"
+
+
+def _task_sentence(task: str, group: dict[str, Change], plan: Roadmap, t: Catalogue, *, first: str) -> str | None:
+    family = _family(first)
+    if first == "task":
+        c = group["task"]
+        if c.old is None:
+            item = c.new
+            direction = _direction_name(plan, item.get("direction"))
+            years = _years(plan, item.get("year_start"), item.get("year_end"))
+            return t("change.task_added", direction=direction, task=task, title=item.get("title"), years=years)
+        return t("change.task_removed", task=task, title=(c.old or {}).get("title", ""))
+    if family == {"year_start", "year_end"}:
+        s, e = group.get("year_start"), group.get("year_end")
+        task_obj = _task(plan, task)
+        if task_obj is None:
+            return None
+        new_start = s.new if s else task_obj.year_start
+        new_end = e.new if e else task_obj.year_end
+        old_start = s.old if s else new_start
+        old_end = e.old if e else new_end
+        return t("change.moved", task=task, old=_years(plan, old_start, old_end), new=_years(plan, new_start, new_end))
+    if family == {"status", "status_date", "status_note"}:
+        status = group.get("status")
+        state = status.new if status else (_task(plan, task).status.value if _task(plan, task) else None)
+        name = t(f"status.{state}") if state else ""
+        date = group.get("status_date")
+        sentence = (
+            t("change.status_on", task=task, status=name, date=date.new)
+            if date and date.new
+            else t("change.status", task=task, status=name)
+        )
+        note = group.get("status_note")
+        if note and note.new:
+            sentence = t("change.status_reason", sentence=sentence, reason=note.new)
+        return sentence
+    c = group[first]
+    if first == "owner":
+        if c.old is None:
+            return t("change.owner_set", task=task, owner=_owner(c.new))
+        if c.new is None:
+            return t("change.owner_cleared", task=task, old=_owner(c.old))
+        return t("change.owner_changed", task=task, old=_owner(c.old), new=_owner(c.new))
+    if first == "title":
+        return t("change.title", task=task, old=c.old, new=c.new)
+    if first == "box.text":
+        return t("change.box", task=task, old=c.old, new=c.new)
+    if first in ("expected_results", "success_indicators", "persons_involved", "international_examples"):
+        return t("change.list_revised", what=t(f"field.{first}"), task=task, new="; ".join(_text(v) for v in c.new or []))
+    return None
+
+
+def _document_sentence(change: Change, plan: Roadmap, t: Catalogue) -> str:
+    path = change.path
+    if path == ("meta", "start_year"):
+        return t("change.start_year", old=change.old, new=change.new)
+    if len(path) == 4 and path[:2] == ("vision", "goals") and path[3] == "reached":
+        if change.new:
+            goal = next((g for g in plan.vision.goals if g.id == path[2]), None)
+            date = goal.reached_on.isoformat() if goal and goal.reached_on else ""
+            return t("change.goal_reached", goal=path[2], date=date)
+        return t("change.goal_not_reached", goal=path[2])
+    return _generic(change, t)
+
+
+def _generic(change: Change, t: Catalogue) -> str:
+    where = change.task or str(change.path[0])
+    field = change.field if change.task else ".".join(str(p) for p in change.path[1:]) or str(change.path[0])
+    if change.old is None:
+        return t("change.field_set", where=where, field=field, new=_text(change.new))
+    if change.new is None:
+        return t("change.field_removed", where=where, field=field, old=_text(change.old))
+    return t("change.field", where=where, field=field, old=_text(change.old), new=_text(change.new))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        for key in ("text", "title", "name"):
+            if key in value:
+                return str(value[key])
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items() if v is not None)
+    if isinstance(value, list):
+        return "; ".join(_text(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _owner(value: Any) -> str:
+    if not isinstance(value, dict):
+        return _text(value)
+    org = value.get("organisation")
+    return f"{value.get('name')} ({org})" if org else str(value.get("name"))
+
+
+def _task(plan: Roadmap, task_id: str) -> Any:
+    return next((x for x in plan.tasks if x.id == task_id), None)
+
+
+def _direction_name(plan: Roadmap, direction_id: Any) -> str:
+    d = next((x for x in plan.directions if x.id == direction_id), None)
+    return d.name if d else str(direction_id)
