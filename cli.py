@@ -386,6 +386,17 @@ def goal(
     _report(run(plan, goal_id, reached=reached, on=on, evidence=evidence, dry_run=dry_run), dry_run)
 
 
+# ---------------------------------------------------------------------------------------
+# Publishing: render and publish (issue 4)
+
+
+# ---------------------------------------------------------------------------------------
+# Comparing plans and carrying model revisions: diff, compare, vision, upgrade, changelog (issue 5)
+
+
+# ---------------------------------------------------------------------------------------
+
+
 def main() -> None:
     app()
 
