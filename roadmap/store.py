@@ -124,9 +124,11 @@ def inspect_text(
     try:
         plan = Roadmap.model_validate(data)
     except ValidationError as exc:
-        return None, [_finding(text, data, label, err) for err in exc.errors(include_url=False)]
+        locator = yamltext.Locator(text, data)
+        return None, [_finding(locator, data, label, err) for err in exc.errors(include_url=False)]
     issues = check(plan, today=today)
-    findings = [_issue_finding(text, data, label, issue) for issue in issues]
+    locator = yamltext.Locator(text, data)
+    findings = [_issue_finding(locator, data, label, issue) for issue in issues]
     findings.sort(key=lambda f: (f.severity != "error", f.line or 0, f.column or 0))
     doc = Document(path, label, text, data, plan, [f for f in findings if f.severity == "warning"])
     return doc, findings
@@ -160,7 +162,7 @@ def _display_path(data: Any, path: yamltext.Path) -> str:
 _UNION_BRANCHES = {"str", "int", "float", "Indicator", "constrained-str"}
 
 
-def _finding(text: str, data: Any, label: str, err: dict[str, Any]) -> Finding:
+def _finding(locator: yamltext.Locator, data: Any, label: str, err: dict[str, Any]) -> Finding:
     loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and k.startswith(("function-", "lax-"))))
     # pydantic names union branches in loc ("str", "Indicator"): drop them from the path.
     path = tuple(k for k in loc if k not in _UNION_BRANCHES)
@@ -173,12 +175,12 @@ def _finding(text: str, data: Any, label: str, err: dict[str, Any]) -> Finding:
         message = err["msg"].removeprefix("Value error, ")
     elif err["type"] == "enum":
         message = f"{err['msg']} (got {err.get('input')!r})"
-    where = yamltext.line_of(text, data, path) or (None, None)
+    where = locator.line_of(path) or (None, None)
     return Finding(label, where[0], where[1], _display_path(data, path), message)
 
 
-def _issue_finding(text: str, data: Any, label: str, issue: Issue) -> Finding:
-    where = yamltext.line_of(text, data, issue.path) or (None, None)
+def _issue_finding(locator: yamltext.Locator, data: Any, label: str, issue: Issue) -> Finding:
+    where = locator.line_of(issue.path) or (None, None)
     return Finding(label, where[0], where[1], _display_path(data, issue.path), issue.message, issue.severity)
 
 

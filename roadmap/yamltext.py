@@ -104,12 +104,28 @@ def _alias_problem(text: str) -> YamlProblem:
 
 
 def _duplicate_problem(text: str, fast_message: str) -> YamlProblem:
-    from ruamel.yaml import YAML
-
     try:
-        YAML(typ="rt").compose(text)
+        root = _compose(text)
     except Exception as exc:  # noqa: BLE001
         return _ruamel_problem(exc)
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if node.id == "mapping":
+            seen: dict[Any, Any] = {}
+            for key, value in node.value:
+                if key.id == "scalar" and key.value in seen:
+                    first, second = seen[key.value].start_mark, key.start_mark
+                    return YamlProblem(
+                        f'duplicate key "{key.value}": it appears on line {first.line + 1} '
+                        f"and again on line {second.line + 1}; keep one of them",
+                        second.line + 1,
+                        second.column + 1,
+                    )
+                seen.setdefault(key.value, key)
+                stack.append(value)
+        elif node.id == "sequence":
+            stack.extend(node.value)
     return YamlProblem(f"not valid YAML: {fast_message}")
 
 
@@ -144,13 +160,6 @@ class Piece:
     start: int  # character offset in the whole text
     end: int
     line: int  # 0-based line of `start`
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    for match in re.finditer("\n", text):
-        starts.append(match.end())
-    return starts
 
 
 _TOP_KEY = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?=\s|$)", re.M)
@@ -281,15 +290,77 @@ def resolve_index(items: list[Any], key: str | int) -> int | None:
 
 def line_of(text: str, data: Any, path: Path) -> tuple[int, int] | None:
     """1-based (line, column) of the deepest existing node on `path`."""
-    try:
-        found = locate(text, data, path, partial=True)
-    except Exception:  # noqa: BLE001 - a location is a courtesy; never fail for it
-        return None
-    if found is None:
-        return None
-    node = found.key_node if found.key_node is not None else found.node
-    mark = node.start_mark
-    return found.piece.line + mark.line + 1, mark.column + 1
+    return Locator(text, data).line_of(path)
+
+
+class Locator:
+    """Line numbers for many paths in one text, for messages (validate lists thousands).
+
+    The top-level blocks and list items are found by scanning the text once; a field of
+    a list item is found by a line search inside the item; only deeper paths compose.
+    """
+
+    def __init__(self, text: str, data: Any):
+        self.text = text
+        self.data = data
+        self._blocks: dict[str, Piece | None] = {}
+        self._items: dict[str, list[Piece] | None] = {}
+
+    def _block(self, key: str) -> Piece | None:
+        if key not in self._blocks:
+            self._blocks[key] = top_level_block(self.text, key)
+        return self._blocks[key]
+
+    def _item(self, key: str, index: int) -> Piece | None:
+        if key not in self._items:
+            block = self._block(key)
+            value = self.data.get(key) if isinstance(self.data, dict) else None
+            items = sequence_items(self.text, block) if block is not None else None
+            ok = items is not None and isinstance(value, list) and len(items) == len(value)
+            self._items[key] = items if ok else None
+        items = self._items[key]
+        return items[index] if items is not None and 0 <= index < len(items) else None
+
+    def line_of(self, path: Path) -> tuple[int, int] | None:
+        try:
+            fast = self._fast(path)
+            if fast is not None:
+                return fast
+            found = locate(self.text, self.data, path, partial=True)
+        except Exception:  # noqa: BLE001 - a location is a courtesy; never fail for it
+            return None
+        if found is None:
+            return None
+        node = found.key_node if found.key_node is not None else found.node
+        mark = node.start_mark
+        return found.piece.line + mark.line + 1, mark.column + 1
+
+    def _fast(self, path: Path) -> tuple[int, int] | None:
+        if not path or not isinstance(path[0], str) or not isinstance(self.data, dict) or path[0] not in self.data:
+            return None
+        value = self.data[path[0]]
+        if len(path) == 1:
+            block = self._block(path[0])
+            return (block.line + 1, 1) if block else None
+        if not isinstance(value, list) or len(path) > 3:
+            return None
+        index = resolve_index(value, path[1])
+        item = self._item(path[0], index) if index is not None else None
+        if item is None:
+            return None
+        dash = self.text.index("-", item.start)
+        column = dash - item.start
+        if len(path) == 2 or not isinstance(path[2], str):
+            return (item.line + 1, column + 1) if len(path) == 2 else None
+        key = re.compile(rf"^( *){re.escape(path[2])}[ \t]*:(?=\s|$)", re.M)
+        first_key = re.match(r"- *", self.text[dash : item.end])
+        inline = self.text[dash + first_key.end() :].startswith(f"{path[2]}:") if first_key else False
+        if inline:
+            return item.line + 1, column + first_key.end() + 1
+        for match in key.finditer(self.text, item.start, item.end):
+            if len(match.group(1)) == column + 2:
+                return self.text.count("\n", 0, match.start()) + 1, len(match.group(1)) + 1
+        return item.line + 1, column + 1
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,183 @@
+"""The store: edits change only their lines, writes are atomic, concurrent edits lose nothing."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from roadmap import store, yamltext
+from roadmap.changes import Change
+from roadmap.errors import EditRefused
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def test_one_value_edit_changes_only_that_line(model_copy):
+    text = model_copy.read_text(encoding="utf-8")
+    text = text.replace("    year_start: 2\n", "    year_start: 2  # as the Green Paper says\n", 1)
+    model_copy.write_text(text, encoding="utf-8")
+    doc = store.load(model_copy)
+    task = next(t for t in doc.plan.tasks if t.year_start == 2)
+    store.commit(doc, [Change(("tasks", task.id, "title"), task.title, "Новое название: тест")], command="test", record=False)
+    after = model_copy.read_text(encoding="utf-8")
+    assert _changed_lines(text, after) == [
+        f"-    title: {yamltext.emit_scalar(task.title)}",
+        '+    title: "Новое название: тест"',
+    ]
+    assert after.count("#") == text.count("#")
+    assert "year_start: 2  # as the Green Paper says" in after
+    assert store.load(model_copy).plan.task(task.id).title == "Новое название: тест"
+
+
+def test_edit_with_history_adds_only_the_history_entry(kg_plan):
+    before = kg_plan.read_text(encoding="utf-8")
+    store.edit(
+        kg_plan,
+        lambda doc: [Change(("tasks", "INF-1", "status"), "planned", "in_progress")],
+        command="test",
+    )
+    after = kg_plan.read_text(encoding="utf-8")
+    changed = _changed_lines(before, after)
+    assert changed[:2] == ["-    status: planned", "+    status: in_progress"]
+    assert all(line.startswith("+") for line in changed[2:])
+    assert "+  - date: " in changed[2]
+    assert store.load(kg_plan).data["history"][-1]["new"] == "in_progress"
+
+
+def test_block_text_quoting_and_key_order_survive(model_copy):
+    text = model_copy.read_text(encoding="utf-8")
+    doc = store.load(model_copy)
+    store.commit(doc, [Change(("meta", "horizon"), 5, 6)], command="test", record=False)
+    after = model_copy.read_text(encoding="utf-8")
+    assert _changed_lines(text, after) == ["-  horizon: 5", "+  horizon: 6"]
+    assert 'version: "2021.1"' in after  # quoting kept
+
+
+def test_edit_that_would_break_the_plan_is_refused(model_copy):
+    before = model_copy.read_bytes()
+    doc = store.load(model_copy)
+    with pytest.raises(Exception) as info:
+        store.commit(doc, [Change(("tasks", "DAT-1", "year_end"), 1, 9)], command="test")
+    assert "outside the plan's horizon" in str(info.value)
+    assert model_copy.read_bytes() == before
+
+
+def test_unusual_layout_is_refused_not_mangled(tmp_path, model_copy):
+    # A flow-style task list cannot be spliced item by item; the store must notice.
+    doc = store.load(model_copy)
+    data = doc.data
+    import json
+
+    flow = doc.text[: doc.text.index("tasks:")] + "tasks: " + json.dumps(data["tasks"], ensure_ascii=False) + "\n"
+    flow += doc.text[doc.text.index("sections:") :]
+    model_copy.write_text(flow, encoding="utf-8")
+    doc = store.load(model_copy)
+    before = model_copy.read_bytes()
+    try:
+        store.commit(doc, [Change(("tasks", "DAT-1", "status"), "planned", "done")], command="test")
+    except EditRefused:
+        assert model_copy.read_bytes() == before
+    else:
+        assert store.load(model_copy).plan.task("DAT-1").status.value == "done"
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from roadmap import store
+    from roadmap.changes import Change
+    path = Path(sys.argv[1])
+    n = 0
+    while True:
+        doc = store.load(path)
+        old = doc.plan.meta.horizon
+        store.commit(doc, [Change(("meta", "horizon"), old, 6 if old == 5 else 5)], command="test", record=False)
+        n += 1
+        print(n, flush=True)
+    """
+)
+
+
+def test_killed_writer_always_leaves_a_whole_file(model_copy):
+    # Make the file large so a write takes long enough to be interrupted.
+    text = model_copy.read_text(encoding="utf-8")
+    padding = "".join(f"# padding line {i} " + "x" * 200 + "\n" for i in range(20000))
+    model_copy.write_text(text + padding, encoding="utf-8")
+    versions = {5, 6}
+    rng = random.Random(7)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for _ in range(12):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(model_copy)], env=env, stdout=subprocess.PIPE, text=True
+        )
+        proc.stdout.readline()  # at least one write done
+        time.sleep(rng.uniform(0.0, 0.3))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        doc = store.load(model_copy)
+        assert doc.plan.meta.horizon in versions
+        assert doc.text.endswith(padding)
+
+
+CONCURRENT = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from roadmap import adapt
+    path, tasks = Path(sys.argv[1]), sys.argv[2:]
+    for task in tasks:
+        adapt.tick(path, [task], status="in-progress", note="by " + task)
+    """
+)
+
+
+def test_concurrent_writers_lose_no_update(kg_plan):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = ["CUL-1", "CUL-2", "CUL-3", "CUL-5", "ADV-1", "ADV-2"]
+    second = ["EDU-1", "EDU-2", "EDU-3", "EDU-4", "INF-1", "INF-2"]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", CONCURRENT, str(kg_plan), *ids], env=env)
+        for ids in (first, second)
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=120) == 0
+    plan = store.load(kg_plan).plan
+    for task_id in first + second:
+        assert plan.task(task_id).status.value == "in_progress", task_id
+        assert plan.task(task_id).status_note == f"by {task_id}"
+    notes = [h.new for h in plan.history if h.field == "status_note"]
+    assert sorted(n for n in notes if n and n.startswith("by ")) == sorted(f"by {t}" for t in first + second)
+
+
+def test_lock_timeout_is_a_clear_message(kg_plan, monkeypatch):
+    from filelock import FileLock
+
+    from roadmap.errors import Busy
+
+    holder = FileLock(str(kg_plan.parent / f".{kg_plan.name}.lock"))
+    holder.acquire()
+    try:
+        with pytest.raises(Busy) as info:
+            with store.locked(kg_plan, timeout=0.1):
+                pass
+        assert "another roadmap command is editing this plan" in str(info.value)
+    finally:
+        holder.release()
