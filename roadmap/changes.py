@@ -99,36 +99,47 @@ class PathError(KeyError):
     pass
 
 
-def apply_to_data(data: dict[str, Any], change: Change) -> None:
-    """Apply one Change to plain data in place."""
-    *parents, last = change.path
-    container: Any = data
-    for i, key in enumerate(parents):
-        if isinstance(container, list):
-            index = resolve_index(container, key)
-            if index is None:
-                raise PathError(format_path(change.path[: i + 1]))
-            container = container[index]
-        else:
-            if key not in container:
-                # Adding a key inside a missing mapping or list: create it.
-                nxt = change.path[i + 1]
-                container[key] = [] if isinstance(nxt, str) and _adds_item(change) else {}
-            container = container[key]
+def apply_to_data(data: dict[str, Any], change: Change) -> dict[str, Any]:
+    """Data with one Change applied; copies only the containers on the Change's path.
+
+    Plans hold thousands of tasks: a deep copy per edit would cost more than the edit.
+    """
+    return _with(data, change.path, change, 0)
+
+
+def _with(container: Any, path: Path, change: Change, depth: int) -> Any:
+    key = path[depth]
+    last = depth == len(path) - 1
     if isinstance(container, list):
-        index = resolve_index(container, last)
+        out = list(container)
+        index = resolve_index(out, key)
+        if last:
+            if change.new is None:
+                if index is None:
+                    raise PathError(format_path(path))
+                del out[index]
+            elif index is None:
+                out.append(copy.deepcopy(change.new))
+            else:
+                out[index] = copy.deepcopy(change.new)
+            return out
+        if index is None:
+            raise PathError(format_path(path[: depth + 1]))
+        out[index] = _with(out[index], path, change, depth + 1)
+        return out
+    out = dict(container)
+    if last:
         if change.new is None:
-            if index is None:
-                raise PathError(format_path(change.path))
-            del container[index]
-        elif index is None:
-            container.append(copy.deepcopy(change.new))
+            out.pop(key, None)
         else:
-            container[index] = copy.deepcopy(change.new)
-    elif change.new is None:
-        container.pop(last, None)
-    else:
-        container[last] = copy.deepcopy(change.new)
+            out[key] = copy.deepcopy(change.new)
+        return out
+    if key not in out or out[key] is None:
+        # Adding inside a missing mapping or list: create it.
+        nxt = path[depth + 1]
+        out[key] = [] if isinstance(nxt, str) and _adds_item(change) else {}
+    out[key] = _with(out[key], path, change, depth + 1)
+    return out
 
 
 def _adds_item(change: Change) -> bool:
@@ -136,7 +147,6 @@ def _adds_item(change: Change) -> bool:
 
 
 def applied(data: dict[str, Any], changes: list[Change]) -> dict[str, Any]:
-    out = copy.deepcopy(data)
     for change in changes:
-        apply_to_data(out, change)
-    return out
+        data = apply_to_data(data, change)
+    return data

@@ -38,11 +38,7 @@ class Document:
     text: str
     data: dict[str, Any]
     plan: Roadmap
-    findings: list[Finding]  # warnings (a loaded document has no errors)
-
-    def locate(self, path: yamltext.Path) -> tuple[int | None, int | None]:
-        where = yamltext.line_of(self.text, self.data, path)
-        return where if where else (None, None)
+    findings: list[Finding]  # warnings, when asked for (a loaded document has no errors)
 
 
 def label_for(path: Path) -> str:
@@ -102,23 +98,33 @@ def read_text(path: Path, label: str | None = None) -> str:
         ) from None
 
 
-def inspect(path: Path, *, today: dt.date | None = None) -> tuple[Document | None, list[Finding]]:
+def inspect(
+    path: Path, *, today: dt.date | None = None, warnings: bool = True
+) -> tuple[Document | None, list[Finding]]:
     """Read and check a plan; return every finding instead of stopping at the first."""
     label = label_for(path)
     try:
         text = read_text(path, label)
     except PlanInvalid as exc:
         return None, exc.findings
-    return inspect_text(text, path, label, today=today)
+    return inspect_text(text, path, label, today=today, warnings=warnings)
 
 
 def inspect_text(
-    text: str, path: Path, label: str, *, today: dt.date | None = None
+    text: str,
+    path: Path,
+    label: str,
+    *,
+    today: dt.date | None = None,
+    data: Any = None,
+    warnings: bool = True,
 ) -> tuple[Document | None, list[Finding]]:
-    try:
-        data = yamltext.parse(text)
-    except yamltext.YamlProblem as exc:
-        return None, [Finding(label, exc.line, exc.column, "", exc.message)]
+    """Check a plan's text; `warnings=False` skips them (an edit only needs the errors)."""
+    if data is None:
+        try:
+            data = yamltext.parse(text)
+        except yamltext.YamlProblem as exc:
+            return None, [Finding(label, exc.line, exc.column, "", exc.message)]
     if not isinstance(data, dict):
         return None, [Finding(label, 1, 1, "", "a plan file must be a YAML mapping (meta:, stages:, ...)")]
     try:
@@ -126,7 +132,7 @@ def inspect_text(
     except ValidationError as exc:
         locator = yamltext.Locator(text, data)
         return None, [_finding(locator, data, label, err) for err in exc.errors(include_url=False)]
-    issues = check(plan, today=today)
+    issues = [i for i in check(plan, today=today) if warnings or i.severity == "error"]
     locator = yamltext.Locator(text, data)
     findings = [_issue_finding(locator, data, label, issue) for issue in issues]
     findings.sort(key=lambda f: (f.severity != "error", f.line or 0, f.column or 0))
@@ -134,9 +140,9 @@ def inspect_text(
     return doc, findings
 
 
-def load(path: Path, *, today: dt.date | None = None) -> Document:
-    """A valid plan, or PlanInvalid listing every error."""
-    doc, findings = inspect(path, today=today)
+def load(path: Path, *, today: dt.date | None = None, warnings: bool = False) -> Document:
+    """A valid plan, or PlanInvalid listing every error (warnings only when asked for)."""
+    doc, findings = inspect(path, today=today, warnings=warnings)
     errors = [f for f in findings if f.severity == "error"]
     if doc is None or errors:
         raise PlanInvalid(errors)
@@ -241,12 +247,10 @@ def write_atomic(path: Path, text: str) -> None:
 
 def splice_changes(text: str, data: dict[str, Any], changes: list[Change]) -> tuple[str, dict[str, Any]]:
     """Splice Changes into the text; return the new text and the data it must parse to."""
-    import copy
-
-    expected = copy.deepcopy(data)
+    expected = data
     for change in changes:
         text = yamltext.apply(text, _splice(text, expected, change))
-        apply_to_data(expected, change)
+        expected = apply_to_data(expected, change)
     return text, expected
 
 
@@ -287,10 +291,7 @@ def commit(
     text, expected = splice_changes(doc.text, doc.data, stamped)
     for entry in history:
         text = yamltext.apply(text, yamltext.splice_append(text, expected, ("history",), entry.new))
-        expected.setdefault("history", [])
-        if expected["history"] is None:
-            expected["history"] = []
-        expected["history"].append(entry.new)
+        expected = {**expected, "history": [*(expected.get("history") or []), entry.new]}
     try:
         reparsed = yamltext.parse(text)
     except yamltext.YamlProblem as exc:
@@ -300,7 +301,7 @@ def commit(
             f"{doc.label}: the file's layout is too unusual to edit safely in place; nothing written. "
             "Write it in block style (one key per line) and try again."
         )
-    new_doc, findings = inspect_text(text, doc.path, doc.label, today=today)
+    new_doc, findings = inspect_text(text, doc.path, doc.label, today=today, data=reparsed, warnings=False)
     errors = [f for f in findings if f.severity == "error"]
     if new_doc is None or errors:
         raise PlanInvalid(errors)

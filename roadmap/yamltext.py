@@ -180,7 +180,19 @@ def top_level_block(text: str, key: str) -> Piece | None:
     return None
 
 
-def sequence_items(text: str, block: Piece) -> list[Piece] | None:
+class Lines:
+    """Offset -> 0-based line number, by bisection (counting newlines each time is O(n))."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        import bisect
+
+        return bisect.bisect_right(self.starts, offset) - 1
+
+
+def sequence_items(text: str, block: Piece, lines: Lines | None = None) -> list[Piece] | None:
     """The items of a top-level block sequence ('key:\\n  - a\\n  - b'), each as its lines."""
     body_start = text.find("\n", block.start)
     if body_start < 0 or body_start >= block.end:
@@ -201,7 +213,7 @@ def sequence_items(text: str, block: Piece) -> list[Piece] | None:
     pieces = []
     for i, s in enumerate(starts):
         e = starts[i + 1] if i + 1 < len(starts) else block.end
-        pieces.append(Piece(s, e, text.count("\n", 0, s)))
+        pieces.append(Piece(s, e, lines.line(s) if lines else -1))  # -1: not needed, not counted
     return pieces
 
 
@@ -270,6 +282,7 @@ def _start(text: str, data: Any, path: Path) -> tuple[Piece, Any, Path]:
                 items = sequence_items(text, block)
                 if index is not None and items is not None and len(items) == len(value):
                     item = items[index]
+                    item = Piece(item.start, item.end, text.count("\n", 0, item.start))
                     seq = _compose(text[item.start : item.end])
                     if seq is not None and len(seq.value) == 1:
                         return item, seq.value[0], path[2:]
@@ -293,6 +306,9 @@ def line_of(text: str, data: Any, path: Path) -> tuple[int, int] | None:
     return Locator(text, data).line_of(path)
 
 
+_DASH = re.compile(r"- *")
+
+
 class Locator:
     """Line numbers for many paths in one text, for messages (validate lists thousands).
 
@@ -305,6 +321,13 @@ class Locator:
         self.data = data
         self._blocks: dict[str, Piece | None] = {}
         self._items: dict[str, list[Piece] | None] = {}
+        self._lines: Lines | None = None
+
+    @property
+    def lines(self) -> Lines:
+        if self._lines is None:
+            self._lines = Lines(self.text)
+        return self._lines
 
     def _block(self, key: str) -> Piece | None:
         if key not in self._blocks:
@@ -315,7 +338,7 @@ class Locator:
         if key not in self._items:
             block = self._block(key)
             value = self.data.get(key) if isinstance(self.data, dict) else None
-            items = sequence_items(self.text, block) if block is not None else None
+            items = sequence_items(self.text, block, self.lines) if block is not None else None
             ok = items is not None and isinstance(value, list) and len(items) == len(value)
             self._items[key] = items if ok else None
         items = self._items[key]
@@ -353,13 +376,12 @@ class Locator:
         if len(path) == 2 or not isinstance(path[2], str):
             return (item.line + 1, column + 1) if len(path) == 2 else None
         key = re.compile(rf"^( *){re.escape(path[2])}[ \t]*:(?=\s|$)", re.M)
-        first_key = re.match(r"- *", self.text[dash : item.end])
-        inline = self.text[dash + first_key.end() :].startswith(f"{path[2]}:") if first_key else False
-        if inline:
-            return item.line + 1, column + first_key.end() + 1
+        after_dash = _DASH.match(self.text, dash).end()
+        if self.text.startswith(f"{path[2]}:", after_dash):
+            return item.line + 1, column + (after_dash - dash) + 1
         for match in key.finditer(self.text, item.start, item.end):
             if len(match.group(1)) == column + 2:
-                return self.text.count("\n", 0, match.start()) + 1, len(match.group(1)) + 1
+                return self.lines.line(match.start()) + 1, len(match.group(1)) + 1
         return item.line + 1, column + 1
 
 
