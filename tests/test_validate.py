@@ -76,7 +76,9 @@ def test_alias_bomb_fails_fast(tmp_path):
     started = time.perf_counter()
     doc, findings = store.inspect(plan)
     assert doc is None and "aliases" in findings[0].message
-    assert time.perf_counter() - started < 0.5
+    # Expanding it would take minutes; refusing takes milliseconds. The bound is loose on
+    # purpose (shared machines are noisy): it catches expansion, not a slow parser.
+    assert time.perf_counter() - started < 5
 
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path, cli):
