@@ -150,3 +150,17 @@ def test_schema_to_file(cli, tmp_path: Path):
     out = tmp_path / "roadmap.schema.json"
     assert cli("schema", "-o", out).exit_code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["title"] == "roadmap plan"
+
+
+def test_a_plan_of_another_shape_validates(cli):
+    """3 outputs x 4 quarters, indicators with baseline/target/actual, comments."""
+    from roadmap import store
+
+    plan = Path(__file__).parent / "fixtures" / "az_workplan.yaml"
+    result = cli("validate", plan)
+    assert result.exit_code == 0, result.stderr
+    doc = store.load(plan)
+    indicator = doc.plan.task("SECTOR-1").success_indicators[0]
+    assert (indicator.baseline, indicator.target, indicator.actual, indicator.unit) == (0, 50, 64, "start-ups")
+    status = cli("status", plan, "--as-of", "2019-12-31", "--json")
+    assert '"percent": 50' in status.stdout
