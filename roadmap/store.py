@@ -35,10 +35,35 @@ class Document:
 
     path: Path
     label: str  # the name used in messages
-    text: str
+    text: str  # with "\n" line ends and no byte-order mark; `form` restores them on write
     data: dict[str, Any]
     plan: Roadmap
     findings: list[Finding]  # warnings, when asked for (a loaded document has no errors)
+    form: TextForm = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.form is None:
+            self.form = TextForm()
+
+
+@dataclass(frozen=True)
+class TextForm:
+    """How the file on disk spells its text: Windows editors add a BOM and CRLF."""
+
+    bom: bool = False
+    newline: str = "\n"
+
+    @classmethod
+    def of(cls, raw: str) -> tuple[TextForm, str]:
+        bom = raw.startswith("\ufeff")
+        text = raw[1:] if bom else raw
+        newline = "\r\n" if "\r\n" in text else "\n"
+        return cls(bom, newline), text.replace("\r\n", "\n") if newline == "\r\n" else text
+
+    def spell(self, text: str) -> str:
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        return ("\ufeff" if self.bom else "") + text
 
 
 def label_for(path: Path) -> str:
@@ -104,10 +129,13 @@ def inspect(
     """Read and check a plan; return every finding instead of stopping at the first."""
     label = label_for(path)
     try:
-        text = read_text(path, label)
+        form, text = TextForm.of(read_text(path, label))
     except PlanInvalid as exc:
         return None, exc.findings
-    return inspect_text(text, path, label, today=today, warnings=warnings)
+    doc, findings = inspect_text(text, path, label, today=today, warnings=warnings)
+    if doc is not None:
+        doc.form = form
+    return doc, findings
 
 
 def inspect_text(
@@ -305,7 +333,7 @@ def commit(
     errors = [f for f in findings if f.severity == "error"]
     if new_doc is None or errors:
         raise PlanInvalid(errors)
-    write_atomic(target or doc.path, text)
+    write_atomic(target or doc.path, doc.form.spell(text))
     return text
 
 

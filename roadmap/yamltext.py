@@ -46,7 +46,29 @@ def parse(text: str) -> Any:
         raise diagnose(text, str(exc)) from None
     if isinstance(data, list) and text.lstrip().startswith("---") and _is_multi_document(text):
         raise YamlProblem("the file holds several YAML documents (---); a plan is one document")
+    if _MAYBE_ANCHOR.search(text):
+        problem = _anchor_problem(text)
+        if problem is not None:
+            raise problem
     return data
+
+
+# An anchor starts a node: after a line start, "- ", ": ", "[", "{" or ",". Text that only
+# looks like one (inside quotes or a block of prose) is cleared by the event scan.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s,\[\]{}]", re.M)
+
+
+def _anchor_problem(text: str) -> YamlProblem | None:
+    for event in _events(text):
+        anchor = getattr(event, "anchor", None)
+        if anchor and type(event).__name__ != "AliasEvent":
+            mark = event.start_mark
+            return YamlProblem(
+                f"YAML anchors (&{anchor}) and aliases are not allowed in a plan: write the value out in full",
+                mark.line + 1,
+                mark.column + 1,
+            )
+    return None
 
 
 def _is_multi_document(text: str) -> bool:

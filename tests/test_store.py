@@ -181,3 +181,14 @@ def test_lock_timeout_is_a_clear_message(kg_plan, monkeypatch):
         assert "another roadmap command is editing this plan" in str(info.value)
     finally:
         holder.release()
+
+
+def test_windows_bom_and_crlf_survive_an_edit(model_copy):
+    text = model_copy.read_text(encoding="utf-8")
+    model_copy.write_bytes(("\ufeff" + text).replace("\n", "\r\n").encode("utf-8"))
+    doc = store.load(model_copy)
+    store.commit(doc, [Change(("meta", "horizon"), 5, 6)], command="test", record=False)
+    raw = model_copy.read_bytes()
+    assert raw.startswith("\ufeff".encode("utf-8"))
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert raw.decode("utf-8") == ("\ufeff" + text.replace("  horizon: 5\n", "  horizon: 6\n")).replace("\n", "\r\n")

@@ -164,3 +164,17 @@ def test_a_plan_of_another_shape_validates(cli):
     assert (indicator.baseline, indicator.target, indicator.actual, indicator.unit) == (0, 50, 64, "start-ups")
     status = cli("status", plan, "--as-of", "2019-12-31", "--json")
     assert '"percent": 50' in status.stdout
+
+
+def test_anchor_without_alias_is_refused_but_ampersands_in_text_are_fine(tmp_path):
+    from roadmap import store
+
+    plan = tmp_path / "anchor.yaml"
+    plan.write_text(MODEL.replace("  horizon: 5\n", "  horizon: &h 5\n", 1), encoding="utf-8")
+    doc, findings = store.inspect(plan)
+    assert doc is None
+    assert findings[0].line == _line_of(MODEL, "  horizon: 5") and "anchors (&h)" in findings[0].message
+    plan.write_text(MODEL.replace("  horizon: 5\n", "  horizon: 5\n  subtitle2: x\n", 1).replace(
+        "subtitle: Green Paper", 'subtitle: "Research &development"', 1).replace("  subtitle2: x\n", ""), encoding="utf-8")
+    doc, findings = store.inspect(plan)
+    assert doc is not None and doc.plan.meta.subtitle == "Research &development"
