@@ -154,18 +154,6 @@ def _duplicate_problem(text: str, fast_message: str) -> YamlProblem:
 def _ruamel_problem(exc: Exception) -> YamlProblem:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     mark = getattr(exc, "problem_mark", None)
-    context_mark = getattr(exc, "context_mark", None)
-    if "duplicate key" in str(problem) or "found duplicate key" in str(exc):
-        key = re.search(r'duplicate key "?([^"\s]+)"?', str(exc))
-        name = key.group(1) if key else "a key"
-        first = context_mark.line + 1 if context_mark else None
-        second = mark.line + 1 if mark else None
-        return YamlProblem(
-            f'duplicate key "{name}": it appears on line {first} and again on line {second}; '
-            "keep one of them",
-            second,
-            (mark.column + 1) if mark else None,
-        )
     if mark is not None:
         return YamlProblem(f"not valid YAML: {problem}", mark.line + 1, mark.column + 1)
     return YamlProblem(f"not valid YAML: {problem}")
@@ -225,10 +213,9 @@ def sequence_items(text: str, block: Piece, lines: Lines | None = None) -> list[
     if not first:
         return None
     indent = first.group(1)
-    # Only content (non-blank, non-comment) lines may come before the first dash.
-    if text[body_start : first.start()].strip() and not all(
-        ln.strip().startswith("#") or not ln.strip() for ln in text[body_start : first.start()].splitlines()
-    ):
+    # Only blank lines and comments may come before the first dash (else it is a mapping).
+    before = text[body_start : first.start()].splitlines()
+    if any(ln.strip() and not ln.lstrip().startswith("#") for ln in before):
         return None
     same = re.compile(rf"^{indent}-(?:[ \t]|$)", re.M)
     starts = [m.start() for m in same.finditer(text, first.start(), block.end)]
