@@ -91,6 +91,7 @@ def summary(plan: Roadmap, as_of: dt.date) -> dict[str, Any]:
             "owner": task.owner.name if task.owner else None,
         }
 
+    tracked = plan.meta.kind == "plan"
     matrix = {
         d.id: {s.id: [brief(t) for t in plan.tasks if t.direction == d.id and t.stage == s.id] for s in plan.stages}
         for d in plan.directions
@@ -116,7 +117,8 @@ def summary(plan: Roadmap, as_of: dt.date) -> dict[str, Any]:
             for s in plan.stages
         ],
         "matrix": matrix,
-        "overdue": [brief(t) for t in overdue(plan, as_of)],
-        "unowned": [brief(t) for t in unowned(plan)] if plan.meta.kind == "plan" else [],
+        # A model is adapted, not tracked: nothing in it is overdue or waiting for an owner.
+        "overdue": [brief(t) for t in overdue(plan, as_of)] if tracked else [],
+        "unowned": [brief(t) for t in unowned(plan)] if tracked else [],
         "due_this_year": [brief(t) for t in due(plan, as_of.year)],
     }
