@@ -430,6 +430,15 @@ def _plain_ok(text: str) -> bool:
         return False
 
 
+def _literal_ok(value: str) -> bool:
+    """Multi-line text reads best as a `|` block, when the block can say it exactly."""
+    if "\n" not in value or not value.strip() or "\t" in value or value.endswith("\n\n"):
+        return False
+    if value[0] in " \n":
+        return False
+    return all(line.strip() or not line for line in value.split("\n"))
+
+
 def emit_block(value: Any, indent: int) -> str:
     """A value as block YAML whose first line starts at column `indent` (not included).
 
@@ -473,7 +482,7 @@ def _inline(value: Any, indent: int) -> str:
         return "{}"
     if isinstance(value, list):
         return "[]"
-    if isinstance(value, str) and "\n" in value and value == value.strip(" ") and "\t" not in value:
+    if isinstance(value, str) and _literal_ok(value):
         chomp = "" if value.endswith("\n") else "-"
         body = value[:-1] if value.endswith("\n") else value
         pad = " " * (indent + 2)
