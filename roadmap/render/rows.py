@@ -102,6 +102,13 @@ class Row:
     status_name: str
     added: bool
 
+    def value(self, key: str) -> str | list[str]:
+        """The cell of a human-readable column (tables.COLUMNS)."""
+        simple = {"id": self.task.id, "task": self.task.title, "years": self.years, "owner": self.owner, "status": self.status_name}
+        if key in simple:
+            return simple[key]
+        return list(getattr(self, key))
+
     def csv(self) -> list[str]:
         return [
             self.task.id,

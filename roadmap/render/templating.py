@@ -30,7 +30,24 @@ def environment() -> Any:
         lstrip_blocks=True,
     )
     env.filters["num"] = _num
+    env.filters["md"] = md_escape
+    env.filters["mdcell"] = md_cell
     return env
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|"} | {"<": "&lt;", ">": "&gt;"})
+
+
+def md_escape(text: object) -> str:
+    """Plan text inside Markdown: shown as written, never turned into markup or HTML."""
+    return " ".join(str(text).split()).translate(_MD_SPECIAL)
+
+
+def md_cell(value: object) -> str:
+    """A Markdown table cell: lists joined with "; ", no line breaks, pipes escaped."""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    return md_escape(value)
 
 
 def _num(value: float) -> str:
