@@ -287,11 +287,13 @@ def _legend(plan: Roadmap, t: Catalogue, canvas: _Canvas, y: float, has_new: boo
 # Mermaid (GitHub renders it in Markdown files and issues)
 
 
-_MERMAID_CODES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;"}
+# Mermaid inserts labels as HTML (sanitised); entities keep <, >, " and & as text, and
+# "#" is written &num; so Mermaid's own "#code;" escapes never fire on plan text.
+_MERMAID_CODES = {"#": "&num;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 
 def _m(text: str) -> str:
-    """Text inside a quoted Mermaid label; entity codes keep <, >, " and & as text."""
+    """Text inside a quoted Mermaid label: shown as written, never as markup."""
     return re.sub(r'[#"<>&]', lambda m: _MERMAID_CODES[m.group()], " ".join(text.split()))
 
 
@@ -305,11 +307,14 @@ def _mid(used: dict[str, str], ident: str) -> str:
 
 
 def mermaid(plan: Roadmap, *, details: bool = False, lang: str | None = None) -> str:
-    """The flowchart as a Mermaid `flowchart LR`: one subgraph per direction, stages on top."""
+    """The flowchart in Mermaid: stages on top, then one left-to-right row per direction.
+
+    Invisible links (~~~) between the subgraphs keep the rows in the directions' order.
+    """
     t = catalogue(lang or plan.meta.language)
     tracked = plan.meta.kind == "plan"
     used: dict[str, str] = {}
-    out = ["flowchart LR"]
+    out = ["flowchart TB"]
     add = out.append
     if tracked:
         for status in Status:
@@ -329,6 +334,7 @@ def mermaid(plan: Roadmap, *, details: bool = False, lang: str | None = None) ->
             add(f"    {previous} --> {sid}")
         previous = sid
     add("  end")
+    groups = ["stages"]
     for direction in directions(plan):
         tasks = sorted((x for x in plan.tasks if x.direction == direction.id), key=row_order)
         did = _mid(used, f"row:{direction.id}")
@@ -352,6 +358,9 @@ def mermaid(plan: Roadmap, *, details: bool = False, lang: str | None = None) ->
         for a, b in zip(names, names[1:]):
             add(f"    {a} --> {b}")
         add("  end")
+        groups.append(did)
+    for a, b in zip(groups, groups[1:]):
+        add(f"  {a} ~~~ {b}")
     return "\n".join(out) + "\n"
 
 
