@@ -132,3 +132,23 @@ def docx_bytes(document: Any, plan: Roadmap) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return fixed_zip(buffer.getvalue(), document_date(plan))
+
+
+def docx_restart_numbering(document: Any, paragraph: Any) -> None:
+    """Start a "List Number" list at 1 again (Word otherwise continues the last list)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    style = document.styles["List Number"]
+    style_num = style.element.pPr.numPr.numId.val
+    abstract = numbering.num_having_numId(style_num).abstractNumId.val
+    num = numbering.add_num(abstract)
+    override = num.add_lvlOverride(ilvl=0)
+    start = OxmlElement("w:startOverride")
+    start.set(qn("w:val"), "1")
+    override.append(start)
+    props = paragraph._p.get_or_add_pPr()
+    num_pr = props.get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num.numId

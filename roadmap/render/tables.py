@@ -226,6 +226,8 @@ def docx_table(document: Any, plan: Roadmap, t: Catalogue, groups: list[StageGro
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = Cm(width)  # the table grid: what Word and LibreOffice lay out by
     header = table.rows[0]
     docx_repeat_header(header)
     for cell, key, width in zip(header.cells, keys, widths):
