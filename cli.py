@@ -487,6 +487,28 @@ def render_green_paper(plan: PlanArg = None, fmt: FormatOpt = None, output: OutO
 
 
 
+@command()
+def publish(
+    plan: PlanArg = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the site into.")] = Path("site"),
+    force: Annotated[bool, typer.Option("--force", help="Write into a non-empty folder that publish did not make.")] = False,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Step 5: write the revised road map as a static website that works offline.
+
+    Index page, Green Paper, flowchart, action plan and timeline in every format, the plan
+    file, its JSON Schema, the change log and a page on sending proposals. The same plan
+    and --as-of give byte-identical files.
+
+    Example: roadmap publish kg.yaml -o site --as-of 2025-12-31
+    """
+    from roadmap.adapt import parse_date
+    from roadmap.publish import publish as run
+
+    written = run(_plan(plan), output, force=force, as_of=parse_date(as_of, what="date for --as-of"), progress=lambda line: typer.echo(line, err=True))
+    typer.echo(f"published {len(written)} files to {output}; open {output / 'index.html'}", err=True)
+
+
 # ---------------------------------------------------------------------------------------
 # Comparing plans and carrying model revisions: diff, compare, vision, upgrade, changelog (issue 5)
 

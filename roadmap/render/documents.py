@@ -175,7 +175,7 @@ def _flowchart_svg(plan: Roadmap) -> str:
     return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
 
 
-def to_html(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue) -> str:
+def to_html(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue, nav: list[dict[str, Any]] | None = None) -> str:
     from markupsafe import Markup
 
     from .tables import columns
@@ -188,6 +188,7 @@ def to_html(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogu
         columns=columns(plan),
         markdown=lambda text: Markup(markdown_html(text)),
         flowchart_svg=Markup(_flowchart_svg(plan)),  # Graphviz escapes the plan's text in it
+        nav=nav,
     )
 
 

@@ -66,7 +66,16 @@ def _run_system(dot: str, source: str, fmt: str, engine: str) -> bytes:
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip()
         raise GraphvizFailed(f"Graphviz could not draw the diagram: {message}")
+    if fmt == "pdf":
+        return _pin_pdf_dates(proc.stdout)
     return proc.stdout
+
+
+def _pin_pdf_dates(pdf: bytes) -> bytes:
+    """Older cairo stamps the PDF with the clock; pin it (same length, so offsets hold)."""
+    import re
+
+    return re.sub(rb"(/(?:CreationDate|ModDate) \(D:)\d{14}", rb"\g<1>19800101000000", pdf)
 
 
 # ---------------------------------------------------------------------------------------

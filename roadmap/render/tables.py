@@ -70,10 +70,10 @@ def to_markdown(plan: Roadmap, t: Catalogue) -> str:
     return environment().get_template("action_plan.md.j2").render(**context(plan, t))
 
 
-def to_html(plan: Roadmap, t: Catalogue) -> str:
+def to_html(plan: Roadmap, t: Catalogue, nav: list[dict[str, Any]] | None = None) -> str:
     from .templating import environment
 
-    return environment().get_template("action_plan.html.j2").render(**context(plan, t), page_title=t("doc.appendix2"))
+    return environment().get_template("action_plan.html.j2").render(**context(plan, t), page_title=t("doc.appendix2"), nav=nav)
 
 
 # ---------------------------------------------------------------------------------------
