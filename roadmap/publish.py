@@ -173,19 +173,38 @@ def _proposals(plan: Any, t: Any) -> dict[str, Any]:
 
 
 def changelog(data: dict[str, Any], plan: Any) -> list[dict[str, str]]:
-    """The plan's recorded history as dated sentences, oldest first."""
+    """The plan's recorded history as dated sentences, oldest first.
+
+    Entries one command wrote on one day are worded together (a status with its date and
+    reason is one sentence); `init`'s relabelling of the model is one line, and boxes
+    renumbered around an added task are left to the sentence about the addition.
+    """
+    from itertools import groupby
+
     from .changes import Change
+    from .i18n import catalogue
     from .sentences import describe
 
+    t = catalogue(plan.meta.language)
     out = []
-    for entry in data.get("history") or []:
-        task = entry.get("task")
-        field = str(entry.get("field", ""))
-        if task:
-            path: tuple[Any, ...] = ("tasks", task) if field == "task" else ("tasks", task, *field.split("."))
-        else:
-            path = tuple(field.split("."))
-        change = Change(path, entry.get("old"), entry.get("new"), note=entry.get("note"))
-        sentence = describe([change], plan)[0]
-        out.append({"date": str(entry.get("date", "")), "command": str(entry.get("command", "")), "sentence": sentence})
+    entries = data.get("history") or []
+    for (date, command), batch in groupby(entries, key=lambda e: (str(e.get("date", "")), str(e.get("command", "")))):
+        changes = []
+        for entry in batch:
+            task = entry.get("task")
+            field = str(entry.get("field", ""))
+            if field == "box.order":
+                continue
+            if task:
+                path: tuple[Any, ...] = ("tasks", task) if field == "task" else ("tasks", task, *field.split("."))
+            else:
+                path = tuple(field.split("."))
+            if command == "init" and path and path[0] == "meta" and path[:2] != ("meta", "start_year"):
+                if path == ("meta", "based_on") and isinstance(entry.get("new"), dict):
+                    base = entry["new"]
+                    out.append({"date": date, "sentence": t("site.changelog_init", model=base.get("id"), version=base.get("version"))})
+                continue
+            changes.append(Change(path, entry.get("old"), entry.get("new"), note=entry.get("note")))
+        for sentence in describe(changes, plan):
+            out.append({"date": date, "sentence": sentence})
     return out
