@@ -89,7 +89,8 @@ def test_html_embeds_the_flowchart_and_works_offline(kg_html: str) -> None:
     assert "<svg" in appendix and "<?xml" not in appendix
     assert "Crowdfunding guide for CEntr" in appendix
     assert not re.search(r'(src|href)="(https?:)?//', kg_html.split("<main>")[0])
-    assert "<link" not in kg_html and "<script" not in kg_html and "@import" not in kg_html
+    assert "<script" not in kg_html and "@import" not in kg_html
+    assert re.findall(r"<link [^>]*>", kg_html) == ['<link rel="icon" href="data:,">']  # no stylesheet from outside
     assert "@media print" in kg_html
 
 
