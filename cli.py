@@ -389,6 +389,125 @@ def goal(
 # ---------------------------------------------------------------------------------------
 # Publishing: render and publish (issue 4)
 
+render_app = typer.Typer(
+    help="Draw the road map's documents: flowchart, timeline, action plan, revised Green Paper.\n\n"
+    "Without -o the result goes to stdout; the format follows -o's file extension unless --format says.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(render_app, name="render")
+
+FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="Output format (default: from -o's extension).", show_default=False)]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Date the statuses describe, YYYY-MM-DD (default: the plan's as_of, else today).")]
+
+
+def render_command(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a `roadmap render NAME` command, with the same error handling as `command`."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(*a: Any, **k: Any) -> Any:
+            try:
+                return fn(*a, **k)
+            except RoadmapError as exc:
+                _err(str(exc))
+                raise typer.Exit(exc.exit_code) from None
+
+        return render_app.command(name)(wrapper)
+
+    return decorate
+
+
+def _render(kind: str, plan: Optional[Path], fmt: Optional[str], output: Optional[Path], **options: Any) -> None:
+    from roadmap.adapt import parse_date
+    from roadmap.errors import BadValue
+    from roadmap.render.commands import is_binary, pick_format, render_file
+
+    if "as_of" in options:
+        options["as_of"] = parse_date(options["as_of"], what="date for --as-of")
+    chosen = pick_format(kind, fmt, output)
+    if output is None and is_binary(chosen) and sys.stdout.isatty():
+        raise BadValue(f"{chosen.upper()} is a binary format: give -o FILE")
+    data = render_file(kind, _plan(plan), fmt=chosen, output=output, **options)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        typer.echo(f"wrote {output}", err=True)
+
+
+@render_command("flowchart")
+def render_flowchart(
+    plan: PlanArg = None,
+    fmt: FormatOpt = None,
+    output: OutOpt = None,
+    details: Annotated[bool, typer.Option("--details", help="Put each task's owner and years in its box.")] = False,
+) -> None:
+    """Appendix 1: the block diagram (directions x stages), boxes coloured by status.
+
+    Formats: svg, png, pdf, dot, mermaid (renders on GitHub). PNG and PDF need Graphviz
+    (apt-get install graphviz); SVG works without it.
+
+    Example: roadmap render flowchart kg.yaml --details -o flowchart.png
+    """
+    _render("flowchart", plan, fmt, output, details=details)
+
+
+@render_command("timeline")
+def render_timeline(plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None, as_of: AsOfOpt = None) -> None:
+    """A Gantt chart of the tasks by calendar year, grouped by direction, with a line at the date.
+
+    Formats: svg, png (needs Graphviz), mermaid.
+
+    Example: roadmap render timeline kg.yaml --as-of 2025-12-31 -o timeline.svg
+    """
+    _render("timeline", plan, fmt, output, as_of=as_of)
+
+
+@render_command("action-plan")
+def render_action_plan(plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None) -> None:
+    """Appendix 2: the action plan as adapted, grouped by stage then direction.
+
+    Formats: md, html, csv, xlsx (Excel), docx (Word).
+
+    Example: roadmap render action-plan kg.yaml -o action-plan.xlsx
+    """
+    _render("action-plan", plan, fmt, output)
+
+
+@render_command("green-paper")
+def render_green_paper(plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None, as_of: AsOfOpt = None) -> None:
+    """The revised Green Paper: chapters, directions with this country's tasks, appendices, changes.
+
+    Formats: html, md, docx (Word).
+
+    Example: roadmap render green-paper kg.yaml -o green-paper.docx
+    """
+    _render("green-paper", plan, fmt, output, as_of=as_of)
+
+
+
+@command()
+def publish(
+    plan: PlanArg = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the site into.")] = Path("site"),
+    force: Annotated[bool, typer.Option("--force", help="Write into a non-empty folder that publish did not make.")] = False,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Step 5: write the revised road map as a static website that works offline.
+
+    Index page, Green Paper, flowchart, action plan and timeline in every format, the plan
+    file, its JSON Schema, the change log and a page on sending proposals. The same plan
+    and --as-of give byte-identical files.
+
+    Example: roadmap publish kg.yaml -o site --as-of 2025-12-31
+    """
+    from roadmap.adapt import parse_date
+    from roadmap.publish import publish as run
+
+    written = run(_plan(plan), output, force=force, as_of=parse_date(as_of, what="date for --as-of"), progress=lambda line: typer.echo(line, err=True))
+    typer.echo(f"published {len(written)} files to {output}; open {output / 'index.html'}", err=True)
+
 
 # ---------------------------------------------------------------------------------------
 # Comparing plans and carrying model revisions: diff, compare, vision, upgrade, changelog (issue 5)

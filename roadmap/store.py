@@ -240,6 +240,11 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write the whole file or nothing: temp file in the same folder, fsync, rename."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """write_atomic for bytes (images, Word and Excel files)."""
     directory = path.parent
     mode = None
     try:
@@ -249,7 +254,7 @@ def write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:

@@ -1,0 +1,219 @@
+"""The revised Green Paper for a plan, as HTML, Markdown and Word.
+
+The chapters are the plan's own sections, in the plan's order. Four of them are where the
+Green Paper talks about data the plan holds, so the data follows them: the vision
+(goals, the success rule, and how far this country is), the audiences, the directions
+(questions, narrative, what the country plans and what it has done) and the stages.
+Then Appendix 1 (the flowchart), Appendix 2 (the action plan) and the annex "Changes
+from the model", every adaptation as a sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..i18n import Catalogue, catalogue
+from ..model import Roadmap, Section, Status, Task
+from ..progress import tally
+from . import palette
+from .rows import action_plan, directions, owner_text, row_order, stages, years_text
+
+FORMATS = ("md", "html", "docx")
+
+# Changes worth a sentence in the annex; init's relabelling (meta.id, title...) is not one.
+_ANNEX_ROOTS = {"tasks", "vision", "stages", "directions", "audiences", "sections"}
+_ANNEX_META = {("meta", "start_year"), ("meta", "horizon")}
+
+
+@dataclass
+class TaskLine:
+    task: Task
+    years: str
+    owner: str
+    date: str  # status date, for what is done
+
+
+@dataclass
+class DirectionPart:
+    number: int
+    name: str
+    anchor: str
+    questions: list[str]
+    narrative: str  # Markdown
+    planned: list[TaskLine] = field(default_factory=list)
+    done: list[TaskLine] = field(default_factory=list)
+    not_needed: list[TaskLine] = field(default_factory=list)
+
+
+@dataclass
+class Chapter:
+    section: Section
+    level: int  # 2 for "1", 3 for "1.1"
+    anchor: str
+    heading: str
+
+
+def _level(section: Section) -> int:
+    return 2 + (section.number.count(".") if section.number else 0)
+
+
+def chapters(plan: Roadmap) -> list[Chapter]:
+    out = []
+    for section in plan.sections:
+        heading = f"{section.number}. {section.title}" if section.number else section.title
+        out.append(Chapter(section, _level(section), f"s-{section.id}", heading))
+    return out
+
+
+def direction_parts(plan: Roadmap) -> list[DirectionPart]:
+    parts = []
+    for direction in directions(plan):
+        part = DirectionPart(
+            direction.number,
+            direction.name,
+            f"d-{direction.id}",
+            list(direction.guiding_questions),
+            direction.narrative or "",
+        )
+        for task in sorted((x for x in plan.tasks if x.direction == direction.id), key=row_order):
+            line = TaskLine(task, years_text(plan, task), owner_text(task), task.status_date.isoformat() if task.status_date else "")
+            if task.status is Status.done:
+                part.done.append(line)
+            elif task.status is Status.not_needed:
+                part.not_needed.append(line)
+            else:
+                part.planned.append(line)
+        parts.append(part)
+    return parts
+
+
+def annex(plan: Roadmap, model: Roadmap | None, t: Catalogue) -> list[str]:
+    """Every adaptation of the model as a sentence, in the plan's order."""
+    from ..diff import diff_plans
+    from ..sentences import describe
+
+    if model is None:
+        return []
+    changes = [
+        c
+        for c in diff_plans(model, plan)
+        if ((c.path and c.path[0] in _ANNEX_ROOTS) or tuple(c.path[:2]) in _ANNEX_META)
+        and c.field != "box.order"  # boxes renumbered around an added task: the addition says it
+    ]
+    return describe(changes, plan, lang=t.lang)
+
+
+def vision_progress(plan: Roadmap) -> dict[str, Any]:
+    goals = plan.vision.goals
+    reached = sum(1 for g in goals if g.reached)
+    counts = tally(plan.tasks)
+    return {
+        "reached": reached,
+        "total_goals": len(goals),
+        "needed": plan.vision.success_rule.min_goals if plan.vision.success_rule else None,
+        "done": counts.done,
+        "in_progress": counts.in_progress,
+        "planned": counts.planned,
+        "not_needed": counts.not_needed,
+        "total": counts.counted,
+        "percent": counts.percent if counts.percent is not None else 0,
+    }
+
+
+def markdown_html(text: str) -> str:
+    """Plan Markdown as HTML with raw HTML off: a <script> in a plan stays text."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("js-default").render(text or "")
+
+
+_RAW_TAG = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>)")
+
+
+def markdown_safe(text: str) -> str:
+    """Plan Markdown copied into a Markdown file: raw HTML tags neutralised, autolinks kept."""
+    return _RAW_TAG.sub("&lt;", text or "").strip()
+
+
+def context(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue) -> dict[str, Any]:
+    tracked = plan.meta.kind == "plan"
+    country = plan.meta.country.name if plan.meta.country else (plan.meta.region or plan.meta.title)
+    return {
+        "plan": plan,
+        "t": t.all(),
+        "tracked": tracked,
+        "country": country,
+        "as_of": as_of.isoformat(),
+        "chapters": chapters(plan),
+        "directions": direction_parts(plan),
+        "stages": stages(plan),
+        "groups": action_plan(plan, t),
+        "progress": vision_progress(plan),
+        "changes": annex(plan, model, t),
+        "model": model,
+        "fill": {s.value: palette.FILL[s] for s in Status},
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# HTML and Markdown
+
+
+def _flowchart_svg(plan: Roadmap) -> str:
+    """The flowchart as inline SVG (no XML prolog), or "" when no Graphviz can draw it."""
+    from .flowchart import render as flowchart
+    from .graphviz_engine import GraphvizFailed, GraphvizMissing
+
+    try:
+        svg = flowchart(plan, "svg").decode("utf-8")
+    except (GraphvizMissing, GraphvizFailed):
+        return ""
+    svg = svg[svg.index("<svg") :]
+    return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
+
+
+def to_html(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue, nav: list[dict[str, Any]] | None = None) -> str:
+    from markupsafe import Markup
+
+    from .tables import columns
+    from .templating import environment
+
+    data = context(plan, model=model, as_of=as_of, t=t)
+    return environment().get_template("green_paper.html.j2").render(
+        **data,
+        page_title=plan.meta.subtitle or plan.meta.title,
+        columns=columns(plan),
+        markdown=lambda text: Markup(markdown_html(text)),
+        flowchart_svg=Markup(_flowchart_svg(plan)),  # Graphviz escapes the plan's text in it
+        nav=nav,
+    )
+
+
+def to_markdown(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue) -> str:
+    from .flowchart import mermaid
+    from .tables import columns
+    from .templating import environment
+
+    data = context(plan, model=model, as_of=as_of, t=t)
+    text = environment().get_template("green_paper.md.j2").render(
+        **data,
+        columns=columns(plan),
+        markdown=markdown_safe,
+        flowchart_mermaid=mermaid(plan, lang=t.lang),
+    )
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def render(plan: Roadmap, fmt: str, *, as_of: dt.date, model: Roadmap | None = None, lang: str | None = None) -> bytes:
+    """The revised Green Paper in one of FORMATS, as the bytes of the file."""
+    t = catalogue(lang or plan.meta.language)
+    if fmt == "html":
+        return to_html(plan, model=model, as_of=as_of, t=t).encode("utf-8")
+    if fmt == "md":
+        return to_markdown(plan, model=model, as_of=as_of, t=t).encode("utf-8")
+    from .green_paper_docx import to_docx
+
+    return to_docx(context(plan, model=model, as_of=as_of, t=t), t)

@@ -1,0 +1,379 @@
+"""Appendix 1, the block diagram of the road map, as Graphviz DOT and as Mermaid.
+
+The Green Paper's flowchart is a grid: one row per direction, one column per stage (stage
+1 spans two), each task a rectangle in its cell and arrows joining a row's rectangles
+left to right. Graphviz's own layout would reorder such a grid, so the positions are
+computed here and pinned (`layout=neato`, `pos="x,y!"`): every column lines up in print,
+and the same plan always gives the same drawing. Box sizes are fixed from the wrapped
+text, so a long Cyrillic box grows its row instead of overlapping its neighbour.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass, field
+
+from ..i18n import Catalogue, catalogue
+from ..model import Roadmap, Status, Task
+from . import palette
+from .rows import box_text, directions, owner_text, row_order, stages, years_text
+
+FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
+
+# Geometry, in points (1/72 inch).
+COL_W = 152.0  # a task box
+GAP = 34.0  # between columns: room for the arrows
+LABEL_W = 104.0  # the direction names on the left
+ROW_GAP = 12.0
+STACK_GAP = 14.0  # between boxes sharing a cell
+PAD = 7.0
+SIZE = 9.0  # box text
+SMALL = 7.5  # ids, owners, years
+HEAD = 9.5  # stage headers
+LINE = 1.22  # line height as a multiple of the font size
+CHAR = 0.56  # average DejaVu Sans glyph width as a multiple of the font size
+
+
+def _wrap(text: str, width_pt: float, size: float) -> list[str]:
+    chars = max(8, int((width_pt - 2 * PAD) / (size * CHAR)))
+    return textwrap.wrap(" ".join(text.split()), chars, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def _remaining(task: Task) -> bool:
+    return task.status in (Status.planned, Status.in_progress)
+
+
+def _in(points: float) -> str:
+    return f"{points / 72:.4f}"
+
+
+@dataclass
+class Box:
+    task: Task
+    column: int  # grid column, 0-based
+    lines: list[str]
+    head: str  # "DAT-2 · NEW"
+    details: list[str]
+    height: float = 0.0
+    x: float = 0.0
+    y: float = 0.0
+
+
+@dataclass
+class Row:
+    label: list[str]
+    cells: dict[int, list[Box]] = field(default_factory=dict)
+    chain: list[Box] = field(default_factory=list)
+    box_height: float = 0.0
+    height: float = 0.0
+    y: float = 0.0
+
+
+def _columns(plan: Roadmap) -> tuple[dict[tuple[str, int], int], list[tuple[int, int]]]:
+    """Grid column of each (stage, column inside stage), and each stage's span."""
+    index: dict[tuple[str, int], int] = {}
+    spans: list[tuple[int, int]] = []
+    j = 0
+    for stage in stages(plan):
+        first = j
+        for c in range(1, stage.flowchart_columns + 1):
+            index[(stage.id, c)] = j
+            j += 1
+        spans.append((first, j - 1))
+    return index, spans
+
+
+def _x(column: int) -> float:
+    return LABEL_W + GAP + column * (COL_W + GAP) + COL_W / 2
+
+
+def _lines_height(n: int, size: float) -> float:
+    return n * size * LINE
+
+
+def layout(plan: Roadmap, t: Catalogue, *, details: bool) -> tuple[list[Row], list[tuple[int, int]]]:
+    """Rows with every box sized and placed (y grows downwards here)."""
+    index, spans = _columns(plan)
+    rows: list[Row] = []
+    for direction in directions(plan):
+        row = Row(label=_wrap(f"{direction.number}. {direction.name}", LABEL_W, SIZE))
+        for task in sorted((x for x in plan.tasks if x.direction == direction.id), key=row_order):
+            stage = plan.stage(task.stage)
+            inner = min(task.box.column if task.box else 1, stage.flowchart_columns)
+            head = task.id + (f" \u00b7 {t('flowchart.new')}" if task.origin.value == "added" else "")
+            extra = []
+            if details:
+                owner = owner_text(task) or (t("flowchart.no_owner") if _remaining(task) else "")
+                extra = (_wrap(owner, COL_W, SMALL) if owner else []) + [years_text(plan, task)]
+            box = Box(task, index[(stage.id, inner)], _wrap(box_text(task), COL_W, SIZE), head, extra)
+            row.cells.setdefault(box.column, []).append(box)
+            row.chain.append(box)
+        rows.append(row)
+    for row in rows:
+        boxes = row.chain
+        row.box_height = max(
+            [2 * PAD + _lines_height(1, SMALL) + _lines_height(len(b.lines), SIZE) + _lines_height(len(b.details), SMALL) for b in boxes]
+            + [2 * PAD + _lines_height(len(row.label), SIZE)]
+        )
+        deepest = max([len(cell) for cell in row.cells.values()] + [1])
+        row.height = deepest * row.box_height + (deepest - 1) * STACK_GAP
+    return rows, spans
+
+
+BOLD = f"{palette.FONT} Bold"
+ITALIC = f"{palette.FONT} Oblique"
+BOLD_ITALIC = f"{palette.FONT} Bold Oblique"
+
+Part = tuple[list[str], float, str, str]  # lines, font size, font name, colour
+
+
+def _q(text: str) -> str:
+    """A quoted DOT string: the plan's words never become escapes (\\N) or markup."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+class _Canvas:
+    """Pinned shapes and text blocks as DOT nodes.
+
+    Text is drawn as borderless nodes laid over the shapes, not as HTML-like labels: the
+    WebAssembly Graphviz is built without them, and this way both builds draw the same.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def rect(self, name: str, x: float, y: float, w: float, h: float, fill: str, line: str, *, dashed: bool = False, tooltip: str = "") -> None:
+        style = "filled,dashed" if dashed else "filled"
+        extra = f", tooltip={_q(tooltip)}" if tooltip else ""
+        self.lines.append(
+            f'  {_q(name)} [label="", fillcolor="{fill}", color="{line}", style="{style}", '
+            f'width={_in(w)}, height={_in(h)}, pos="{_in(x)},{_in(-y)}!"{extra}];'
+        )
+
+    def block(self, name: str, x: float, y: float, w: float, parts: list[Part]) -> None:
+        """Parts stacked one under another, the whole block centred on (x, y)."""
+        heights = [_lines_height(len(lines), size) for lines, size, _, _ in parts if lines]
+        top = y - sum(heights) / 2
+        k = 0
+        for lines, size, font, colour in parts:
+            if not lines:
+                continue
+            h = _lines_height(len(lines), size)
+            label_text = "\n".join(lines)
+            self.lines.append(
+                f'  "{name}:{k}" [shape=plaintext, style="", fontname="{font}", fontsize={size:g}, '
+                f'fontcolor="{colour}", width={_in(w)}, height={_in(h)}, pos="{_in(x)},{_in(-(top + h / 2))}!", '
+                f'label={_q(label_text)}];'
+            )
+            top += h
+            k += 1
+
+    def height(self, parts: list[Part]) -> float:
+        return sum(_lines_height(len(lines), size) for lines, size, _, _ in parts if lines)
+
+
+def dot(plan: Roadmap, *, details: bool = False, lang: str | None = None) -> str:
+    """The flowchart as DOT with pinned positions (renders with any Graphviz 2.40+)."""
+    t = catalogue(lang or plan.meta.language)
+    rows, spans = layout(plan, t, details=details)
+    tracked = plan.meta.kind == "plan"
+    width = LABEL_W + GAP + (spans[-1][1] + 1) * (COL_W + GAP) - GAP if spans else LABEL_W
+    canvas = _Canvas()
+    font = palette.FONT
+
+    y = 0.0
+    title = [
+        (_wrap(plan.meta.title, width, 13), 13.0, BOLD, palette.TEXT),
+        ([t("flowchart.heading")], SIZE, font, palette.MUTED),
+    ]
+    title_h = canvas.height(title) + 4
+    canvas.block("title", width / 2, y + title_h / 2, width, title)
+    y += title_h + ROW_GAP
+
+    heads = []
+    for stage, (first, last) in zip(stages(plan), spans):
+        w = (last - first + 1) * COL_W + (last - first) * GAP
+        parts: list[Part] = [
+            ([t("flowchart.stage", number=stage.number)], SMALL, font, palette.HEADER_TEXT),
+            (_wrap(stage.name, w, HEAD), HEAD, font, palette.HEADER_TEXT),
+            ([stage.key_message] if stage.key_message else [], HEAD, BOLD_ITALIC, palette.HEADER_TEXT),
+        ]
+        heads.append(((_x(first) + _x(last)) / 2, w, parts))
+    corner: list[Part] = [(_wrap(t("flowchart.corner"), LABEL_W, HEAD), HEAD, BOLD, palette.HEADER_TEXT)]
+    head_h = 2 * PAD + max(canvas.height(p) for _, _, p in [*heads, (0, 0, corner)])
+    cy = y + head_h / 2
+    canvas.rect("corner", LABEL_W / 2, cy, LABEL_W, head_h, palette.HEADER_FILL, palette.HEADER_FILL)
+    canvas.block("corner", LABEL_W / 2, cy, LABEL_W, corner)
+    for stage, (x, w, parts) in zip(stages(plan), heads):
+        canvas.rect(f"stage:{stage.id}", x, cy, w, head_h, palette.HEADER_FILL, palette.HEADER_FILL)
+        canvas.block(f"stage:{stage.id}", x, cy, w, parts)
+    y += head_h + ROW_GAP
+
+    for number, row in enumerate(rows):
+        row.y = y
+        middle = y + row.height / 2
+        canvas.rect(f"row:{number}", LABEL_W / 2, middle, LABEL_W, row.height, palette.ROW_FILL, palette.ROW_FILL)
+        canvas.block(f"row:{number}", LABEL_W / 2, middle, LABEL_W, [(row.label, SIZE, BOLD, palette.TEXT)])
+        for column in sorted(row.cells):
+            cell = row.cells[column]
+            stack = len(cell) * row.box_height + (len(cell) - 1) * STACK_GAP
+            top = y + (row.height - stack) / 2
+            for k, box in enumerate(cell):
+                box.x = _x(column)
+                box.y = top + k * (row.box_height + STACK_GAP) + row.box_height / 2
+                _box(canvas, box, row.box_height, tracked)
+        y += row.height + ROW_GAP
+    edges = [
+        f"  {_q(a.task.id)} -> {_q(b.task.id)};" for row in rows for a, b in zip(row.chain, row.chain[1:])
+    ]
+    if tracked:
+        y = _legend(plan, t, canvas, y, any(b.task.origin.value == "added" for r in rows for b in r.chain))
+
+    out = [
+        "digraph flowchart {",
+        f'  graph [layout=neato, splines=false, outputorder=edgesfirst, pad=0.3, fontname="{font}", bgcolor="white"];',
+        f'  node [shape=box, fixedsize=true, fontname="{font}", fontsize={SIZE:g}, fontcolor="{palette.TEXT}", '
+        'style="filled", penwidth=1.2, margin=0];',
+        f'  edge [fontname="{font}", color="{palette.MODEL_LINE}", penwidth=1.2, arrowsize=0.7];',
+        *canvas.lines,
+        *edges,
+        "}",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _box(canvas: _Canvas, box: Box, height: float, tracked: bool) -> None:
+    status = box.task.status
+    fill = palette.FILL[status] if tracked else palette.MODEL_FILL
+    line = palette.LINE[status] if tracked else palette.MODEL_LINE
+    dashed = tracked and status in palette.DASHED
+    canvas.rect(box.task.id, box.x, box.y, COL_W, height, fill, line, dashed=dashed, tooltip=box.task.title)
+    added = box.task.origin.value == "added"
+    canvas.block(
+        box.task.id,
+        box.x,
+        box.y,
+        COL_W,
+        [
+            ([box.head], SMALL, BOLD if added else palette.FONT, palette.MUTED),
+            (box.lines, SIZE, palette.FONT, palette.TEXT),
+            (box.details, SMALL, ITALIC, palette.MUTED),
+        ],
+    )
+
+
+def _legend(plan: Roadmap, t: Catalogue, canvas: _Canvas, y: float, has_new: bool) -> float:
+    """A row of sample boxes under the grid: what each colour means (and NEW)."""
+    h = 2 * PAD + _lines_height(1, SIZE)
+    cy = y + h / 2
+    intro = t("flowchart.legend_as_of", date=plan.meta.as_of.isoformat()) if plan.meta.as_of else t("flowchart.legend")
+    canvas.block("legend:intro", (LABEL_W + GAP) / 2, cy, LABEL_W + GAP, [([intro], SIZE, BOLD, palette.TEXT)])
+    x = LABEL_W + GAP
+    w = COL_W * 0.75
+    for status in (Status.done, Status.in_progress, Status.planned, Status.not_needed):
+        name = f"legend:{status.value}"
+        canvas.rect(name, x + w / 2, cy, w, h, palette.FILL[status], palette.LINE[status], dashed=status in palette.DASHED)
+        canvas.block(name, x + w / 2, cy, w, [([t(f"status.{status.value}")], SIZE, palette.FONT, palette.TEXT)])
+        x += w + GAP / 2
+    if has_new:
+        w2 = COL_W * 1.6
+        canvas.block("legend:new", x + w2 / 2, cy, w2, [([t("flowchart.legend_new")], SIZE, palette.FONT, palette.MUTED)])
+    return y + h + ROW_GAP
+
+
+# ---------------------------------------------------------------------------------------
+# Mermaid (GitHub renders it in Markdown files and issues)
+
+
+# Mermaid inserts labels as HTML (sanitised); entities keep <, >, " and & as text, and
+# "#" is written &num; so Mermaid's own "#code;" escapes never fire on plan text.
+_MERMAID_CODES = {"#": "&num;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def _m(text: str) -> str:
+    """Text inside a quoted Mermaid label: shown as written, never as markup."""
+    return re.sub(r'[#"<>&]', lambda m: _MERMAID_CODES[m.group()], " ".join(text.split()))
+
+
+def _mid(used: dict[str, str], ident: str) -> str:
+    base = re.sub(r"[^A-Za-z0-9_]", "_", ident)
+    name, n = base, 2
+    while name in used.values():
+        name, n = f"{base}_{n}", n + 1
+    used[ident] = name
+    return name
+
+
+def mermaid(plan: Roadmap, *, details: bool = False, lang: str | None = None) -> str:
+    """The flowchart in Mermaid: stages on top, then one left-to-right row per direction.
+
+    Invisible links (~~~) between the subgraphs keep the rows in the directions' order.
+    """
+    t = catalogue(lang or plan.meta.language)
+    tracked = plan.meta.kind == "plan"
+    used: dict[str, str] = {}
+    out = ["flowchart TB"]
+    add = out.append
+    if tracked:
+        for status in Status:
+            dash = ",stroke-dasharray:5 4" if status in palette.DASHED else ""
+            add(f"  classDef {status.value} fill:{palette.FILL[status]},stroke:{palette.LINE[status]},color:{palette.TEXT}{dash}")
+    else:
+        add(f"  classDef task fill:{palette.MODEL_FILL},stroke:{palette.MODEL_LINE},color:{palette.TEXT}")
+    add(f"  classDef stage fill:{palette.HEADER_FILL},stroke:{palette.HEADER_FILL},color:{palette.HEADER_TEXT}")
+    add(f'  subgraph stages["{_m(t("flowchart.stages"))}"]')
+    add("    direction LR")
+    previous = None
+    for stage in stages(plan):
+        sid = _mid(used, f"stage:{stage.id}")
+        message = f"<br/><i>{_m(stage.key_message)}</i>" if stage.key_message else ""
+        add(f'    {sid}["{_m(t("flowchart.stage", number=stage.number))}: {_m(stage.name)}{message}"]:::stage')
+        if previous:
+            add(f"    {previous} --> {sid}")
+        previous = sid
+    add("  end")
+    groups = ["stages"]
+    for direction in directions(plan):
+        tasks = sorted((x for x in plan.tasks if x.direction == direction.id), key=row_order)
+        did = _mid(used, f"row:{direction.id}")
+        add(f'  subgraph {did}["{_m(f"{direction.number}. {direction.name}")}"]')
+        add("    direction LR")
+        names = []
+        for task in tasks:
+            tid = _mid(used, task.id)
+            names.append(tid)
+            stage = plan.stage(task.stage)
+            head = f"{task.id} \u00b7 {t('flowchart.stage', number=stage.number)}"
+            if task.origin.value == "added":
+                head += f" \u00b7 {t('flowchart.new')}"
+            label = f"<b>{_m(head)}</b><br/>{_m(box_text(task))}"
+            if details:
+                owner = owner_text(task) or (t("flowchart.no_owner") if _remaining(task) else "")
+                info = " \u00b7 ".join(x for x in (owner, years_text(plan, task)) if x)
+                label += f"<br/><i>{_m(info)}</i>"
+            cls = task.status.value if tracked else "task"
+            add(f'    {tid}["{label}"]:::{cls}')
+        for a, b in zip(names, names[1:]):
+            add(f"    {a} --> {b}")
+        add("  end")
+        groups.append(did)
+    for a, b in zip(groups, groups[1:]):
+        add(f"  {a} ~~~ {b}")
+    return "\n".join(out) + "\n"
+
+
+def render(plan: Roadmap, fmt: str, *, details: bool = False, lang: str | None = None) -> bytes:
+    """The flowchart in one of FORMATS, as the bytes of the file."""
+    if fmt == "mermaid":
+        return mermaid(plan, details=details, lang=lang).encode("utf-8")
+    source = dot(plan, details=details, lang=lang)
+    if fmt == "dot":
+        return source.encode("utf-8")
+    from .graphviz_engine import render as run
+
+    image = run(source, fmt, engine="neato")
+    if fmt == "svg":
+        image = palette.svg_fonts(image.decode("utf-8")).encode("utf-8")
+    return image

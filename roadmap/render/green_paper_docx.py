@@ -1,0 +1,307 @@
+"""The revised Green Paper as a Word document.
+
+Word users edit the text further, so it is built from real Word parts: headings with
+Word's heading styles (the navigation pane and a table of contents work), lists as list
+paragraphs, the flowchart as a picture in a portrait section, the action plan as a table
+in a landscape section with its header row repeated on every page.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from typing import Any
+
+from ..i18n import Catalogue
+from .office import docx_bytes, docx_new, docx_restart_numbering
+
+
+def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+
+    plan = data["plan"]
+    words = data["t"]
+    document = docx_new(plan, plan.meta.title, landscape=False)
+    if plan.meta.subtitle:
+        document.add_paragraph(plan.meta.subtitle, style="Subtitle")
+    document.add_paragraph(plan.meta.title, style="Title")
+    meta = [words["doc.version"].format(version=plan.meta.version)]
+    if plan.meta.published:
+        meta.append(words["doc.published"].format(date=plan.meta.published.isoformat()))
+    if data["tracked"]:
+        meta.append(words["doc.as_of"].format(date=data["as_of"]))
+    document.add_paragraph(" \u00b7 ".join(meta))
+    if plan.meta.authors:
+        document.add_heading(words["doc.working_group"], level=1)
+        for person in plan.meta.authors:
+            extra = [x for x in (person.role, person.organisation, person.country) if x]
+            document.add_paragraph(", ".join([person.name, *extra]), style="List Bullet")
+    if plan.meta.acknowledgements:
+        document.add_heading(words["doc.acknowledgements"], level=2)
+        for line in plan.meta.acknowledgements:
+            document.add_paragraph(line)
+
+    covered = {ch.section.id for ch in data["chapters"]}
+    for chapter in data["chapters"]:
+        document.add_heading(chapter.heading, level=min(chapter.level - 1, 4))
+        markdown_into(document, chapter.section.body, base_level=chapter.level - 1)
+        section_id = chapter.section.id
+        if section_id == "vision":
+            _vision(document, data, words)
+        elif section_id == "audiences":
+            for audience in plan.audiences:
+                _bullet(document, audience.name, audience.description or "")
+        elif section_id == "directions":
+            _directions(document, data, words, level=chapter.level)
+        elif section_id == "stages":
+            _stages(document, data, words, level=chapter.level)
+    if "directions" not in covered:
+        document.add_heading(words["column.direction"], level=1)
+        _directions(document, data, words, level=2)
+    if "stages" not in covered:
+        document.add_heading(words["column.stage"], level=1)
+        _stages(document, data, words, level=2)
+
+    # Appendix 1: portrait page, the flowchart as large as it fits.
+    document.add_section(WD_SECTION.NEW_PAGE)
+    document.add_heading(words["doc.appendix1"], level=1)
+    _flowchart(document, plan, words)
+
+    # Appendix 2: landscape, for the table's nine columns.
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    document.add_heading(words["doc.appendix2"], level=1)
+    from .tables import docx_table
+
+    docx_table(document, plan, t, data["groups"])
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = section.page_height, section.page_width
+    document.add_heading(words["doc.changes"], level=1)
+    model = data["model"]
+    if model is None:
+        document.add_paragraph(words["doc.changes_unknown"] if plan.meta.based_on else words["doc.changes_none"])
+    elif data["changes"]:
+        document.add_paragraph(words["doc.changes_intro"].format(model=model.meta.title, version=model.meta.version))
+        for sentence in data["changes"]:
+            document.add_paragraph(sentence, style="List Bullet")
+    else:
+        document.add_paragraph(words["doc.changes_none"])
+    return docx_bytes(document, plan)
+
+
+def _bullet(document: Any, strong: str, rest: str) -> None:
+    paragraph = document.add_paragraph(style="List Bullet")
+    paragraph.add_run(strong).bold = True
+    if rest:
+        paragraph.add_run(f": {rest}")
+
+
+def _vision(document: Any, data: dict[str, Any], words: dict[str, str]) -> None:
+    plan = data["plan"]
+    if plan.vision.goals:
+        document.add_heading(words["doc.goals"], level=3)
+        for n, goal in enumerate(plan.vision.goals):
+            text = goal.text
+            if data["tracked"]:
+                if goal.reached:
+                    state = words["doc.goal_reached_on"].format(date=goal.reached_on.isoformat()) if goal.reached_on else words["doc.goal_reached"]
+                elif goal.reached is False:
+                    state = words["doc.goal_not_reached"]
+                else:
+                    state = words["doc.goal_unknown"]
+                text = f"{text} ({state})"
+            paragraph = document.add_paragraph(text, style="List Number")
+            if n == 0:
+                docx_restart_numbering(document, paragraph)
+    rule = plan.vision.success_rule
+    if rule and rule.text:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{words['doc.success_rule']}: ").bold = True
+        paragraph.add_run(rule.text)
+    if data["tracked"]:
+        progress = data["progress"]
+        document.add_heading(words["doc.progress"].format(country=data["country"]), level=3)
+        document.add_paragraph(words["doc.goals_reached"].format(reached=progress["reached"], total=progress["total_goals"]))
+        document.add_paragraph(words["doc.progress_plan"].format(**progress))
+
+
+def _directions(document: Any, data: dict[str, Any], words: dict[str, str], *, level: int) -> None:
+    country = data["country"]
+    for part in data["directions"]:
+        document.add_heading(f"{part.number}. {part.name}", level=min(level, 4))
+        if part.questions:
+            document.add_heading(words["doc.guiding_questions"], level=min(level + 1, 5))
+            for question in part.questions:
+                document.add_paragraph(question, style="List Bullet")
+        markdown_into(document, part.narrative, base_level=level)
+        if data["tracked"]:
+            document.add_heading(words["doc.plans"].format(country=country), level=min(level + 1, 5))
+            for line in part.planned:
+                extra = f" ({words['flowchart.new']})" if line.task.origin.value == "added" else ""
+                _bullet(document, line.task.id + extra, f"{line.task.title} ({line.years}) \u2014 {line.owner or words['doc.owner_missing']}")
+            if not part.planned:
+                document.add_paragraph(words["doc.plans_none"])
+            document.add_heading(words["doc.done_already"].format(country=country), level=min(level + 1, 5))
+            for line in part.done:
+                when = f" ({line.date})" if line.date else ""
+                _bullet(document, line.task.id, f"{line.task.title}{when}")
+            if not part.done:
+                document.add_paragraph(words["doc.done_none"])
+            if part.not_needed:
+                document.add_heading(words["doc.not_needed"], level=min(level + 1, 5))
+                for line in part.not_needed:
+                    note = f": {line.task.status_note}" if line.task.status_note else ""
+                    _bullet(document, line.task.id, f"{line.task.title}{note}")
+        else:
+            document.add_heading(words["doc.plans_model"], level=min(level + 1, 5))
+            for line in part.planned + part.done + part.not_needed:
+                _bullet(document, line.task.id, f"{line.task.title} ({line.years})")
+
+
+def _stages(document: Any, data: dict[str, Any], words: dict[str, str], *, level: int) -> None:
+    for stage in data["stages"]:
+        document.add_heading(f"{words['flowchart.stage'].format(number=stage.number)}. {stage.name}", level=min(level, 4))
+        if stage.key_message:
+            paragraph = document.add_paragraph()
+            run = paragraph.add_run(words["doc.key_message"].format(message=stage.key_message))
+            run.bold = run.italic = True
+        markdown_into(document, stage.narrative or "", base_level=level)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    return struct.unpack(">II", png[16:24])
+
+
+def _flowchart(document: Any, plan: Any, words: dict[str, str]) -> None:
+    from docx.shared import Cm
+
+    from .flowchart import render as flowchart
+    from .graphviz_engine import GraphvizFailed, GraphvizMissing
+
+    try:
+        png = flowchart(plan, "png")
+    except (GraphvizMissing, GraphvizFailed):
+        document.add_paragraph(words["doc.flowchart_missing"])
+        return
+    width, height = _png_size(png)
+    section = document.sections[-1]
+    room_w = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU per cm
+    room_h = (section.page_height - section.top_margin - section.bottom_margin) / 360000 - 2.0
+    scale = min(room_w / width, room_h / height)
+    document.add_picture(io.BytesIO(png), width=Cm(width * scale))
+
+
+# ---------------------------------------------------------------------------------------
+# Plan Markdown into Word paragraphs (raw HTML is off, as everywhere)
+
+
+def markdown_into(document: Any, text: str, *, base_level: int = 1) -> None:
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("js-default").parse(text or "")
+    lists: list[str] = []
+    fresh = False  # the next paragraph starts an ordered list
+    style: str | None = None
+    heading: int | None = None
+    quote = 0
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        kind = token.type
+        if kind == "bullet_list_open":
+            lists.append("List Bullet")
+        elif kind == "ordered_list_open":
+            lists.append("List Number")
+            fresh = len(lists) == 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "blockquote_open":
+            quote += 1
+        elif kind == "blockquote_close":
+            quote -= 1
+        elif kind == "heading_open":
+            heading = min(base_level + int(token.tag[1]), 6)
+        elif kind == "heading_close":
+            heading = None
+        elif kind == "paragraph_open":
+            style = _list_style(lists) if lists else ("Quote" if quote else None)
+        elif kind == "inline":
+            if heading is not None:
+                paragraph = document.add_heading(level=heading)
+            else:
+                paragraph = document.add_paragraph(style=style) if style else document.add_paragraph()
+                if fresh and style == "List Number":
+                    docx_restart_numbering(document, paragraph)
+                fresh = False
+            _inline(paragraph, token.children or [])
+        elif kind in ("fence", "code_block"):
+            paragraph = document.add_paragraph()
+            run = paragraph.add_run(token.content.rstrip("\n"))
+            run.font.name = "Courier New"
+        elif kind == "table_open":
+            i = _table(document, tokens, i)
+            continue
+        i += 1
+
+
+def _list_style(lists: list[str]) -> str:
+    depth = len(lists)
+    return lists[-1] if depth == 1 else f"{lists[-1]} {min(depth, 3)}"
+
+
+def _inline(paragraph: Any, children: list[Any]) -> None:
+    bold = italic = False
+    href: str | None = None
+    link_text = ""
+    for child in children:
+        kind = child.type
+        if kind == "strong_open":
+            bold = True
+        elif kind == "strong_close":
+            bold = False
+        elif kind == "em_open":
+            italic = True
+        elif kind == "em_close":
+            italic = False
+        elif kind == "link_open":
+            href, link_text = str(child.attrs.get("href", "")), ""
+        elif kind == "link_close":
+            if href and href != link_text and not href.startswith("#"):
+                paragraph.add_run(f" ({href})")
+            href = None
+        elif kind in ("softbreak",):
+            paragraph.add_run(" ")
+        elif kind == "hardbreak":
+            paragraph.add_run().add_break()
+        elif kind in ("text", "code_inline"):
+            run = paragraph.add_run(child.content)
+            run.bold = bold or None
+            run.italic = italic or None
+            if kind == "code_inline":
+                run.font.name = "Courier New"
+            if href is not None:
+                link_text += child.content
+        elif kind == "image":
+            paragraph.add_run(child.content)
+
+
+def _table(document: Any, tokens: list[Any], i: int) -> int:
+    """A Markdown table as a Word table; returns the index after it."""
+    rows: list[list[str]] = []
+    while tokens[i].type != "table_close":
+        token = tokens[i]
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline":
+            rows[-1].append(token.content)
+        i += 1
+    if rows:
+        table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        table.style = "Table Grid"
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
+    return i + 1

@@ -1,0 +1,154 @@
+"""What Word and Excel files need to be byte-identical and readable everywhere.
+
+A .docx or .xlsx is a zip: every entry carries the time it was written and the core
+properties carry "created" and "modified". Both are pinned here (to a date the plan
+itself gives) so that publishing the same plan twice gives the same bytes. Office
+documents name Arial: it is on every Windows and Mac machine, LibreOffice maps it to
+Liberation Sans, and all three carry Cyrillic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from typing import Any
+
+from ..model import Roadmap
+
+OFFICE_FONT = "Arial"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def document_date(plan: Roadmap) -> dt.datetime:
+    """The date a document claims to be made: the plan's status date, publication or first year."""
+    day = plan.meta.as_of or plan.meta.published or dt.date(plan.meta.start_year, 1, 1)
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+    """Rewrite a zip with fixed entry times, and its core.xml dates pinned to `when`."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = content.decode("utf-8")
+                for tag in ("dcterms:created", "dcterms:modified"):
+                    text = re.sub(rf"(<{tag}\b[^>]*>)[^<]*(</{tag}>)", rf"\g<1>{stamp}\g<2>", text)
+                content = text.encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------
+# Word helpers (python-docx is imported by the caller; these only touch its XML)
+
+
+def docx_shade(cell: Any, colour: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = cell._tc.get_or_add_tcPr()
+    shade = OxmlElement("w:shd")
+    shade.set(qn("w:val"), "clear")
+    shade.set(qn("w:color"), "auto")
+    shade.set(qn("w:fill"), colour.lstrip("#").upper())
+    props.append(shade)
+
+
+def docx_repeat_header(row: Any) -> None:
+    """Mark a table row as a header row that Word repeats on every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    props.append(header)
+
+
+def docx_keep_row_together(row: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = row._tr.get_or_add_trPr()
+    cant = OxmlElement("w:cantSplit")
+    cant.set(qn("w:val"), "true")
+    props.append(cant)
+
+
+def docx_font(style: Any, name: str = OFFICE_FONT) -> None:
+    """Name the font for every script (Latin, Cyrillic, complex, East Asian)."""
+    from docx.oxml.ns import qn
+
+    style.font.name = name
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), name)
+
+
+def docx_new(plan: Roadmap, title: str, *, landscape: bool) -> Any:
+    """A Word document with fonts named, A4 page, and pinned core properties."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt
+
+    document = docx.Document()
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid"):
+        try:
+            docx_font(document.styles[name])
+        except KeyError:
+            pass
+    document.styles["Normal"].font.size = Pt(10)
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.8))
+    when = document_date(plan)
+    props = document.core_properties
+    props.title = title
+    props.author = "roadmap"
+    props.last_modified_by = "roadmap"
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+    props.revision = 1
+    props.language = plan.meta.language
+    props.comments = ""
+    return document
+
+
+def docx_bytes(document: Any, plan: Roadmap) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return fixed_zip(buffer.getvalue(), document_date(plan))
+
+
+def docx_restart_numbering(document: Any, paragraph: Any) -> None:
+    """Start a "List Number" list at 1 again (Word otherwise continues the last list)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    style = document.styles["List Number"]
+    style_num = style.element.pPr.numPr.numId.val
+    abstract = numbering.num_having_numId(style_num).abstractNumId.val
+    num = numbering.add_num(abstract)
+    override = num.add_lvlOverride(ilvl=0)
+    start = OxmlElement("w:startOverride")
+    start.set(qn("w:val"), "1")
+    override.append(start)
+    props = paragraph._p.get_or_add_pPr()
+    num_pr = props.get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num.numId

@@ -1,0 +1,326 @@
+"""Appendix 2, the action plan, as CSV, Excel, Markdown, HTML and Word.
+
+One set of rows (`rows.action_plan`), grouped by stage then direction, in five formats:
+CSV for analysts (the header is an interface: scripts read it), Excel for ministry staff
+who filter and sort (frozen header, filters, wrapped text, status colours), Markdown for
+GitHub, HTML for the web and print, Word with a real table whose header repeats on every
+page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from ..i18n import Catalogue, catalogue
+from ..model import Roadmap, Status
+from . import palette
+from .office import OFFICE_FONT, docx_bytes, docx_keep_row_together, docx_new, docx_repeat_header, docx_shade, document_date, fixed_zip
+from .rows import CSV_HEADER, Row, StageGroup, action_plan, all_rows
+
+FORMATS = ("md", "html", "csv", "xlsx", "docx")
+
+# The columns people read (stage and direction are the group headings).
+COLUMNS = (
+    "id",
+    "task",
+    "years",
+    "persons_involved",
+    "owner",
+    "expected_results",
+    "success_indicators",
+    "international_examples",
+    "status",
+)
+
+
+def columns(plan: Roadmap) -> tuple[str, ...]:
+    """A model is not tracked: it has no owners and no statuses to show."""
+    if plan.meta.kind == "plan":
+        return COLUMNS
+    return tuple(c for c in COLUMNS if c not in ("owner", "status"))
+
+
+def to_csv(plan: Roadmap, t: Catalogue) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in all_rows(plan, t):
+        writer.writerow(row.csv())
+    return buffer.getvalue()
+
+
+def context(plan: Roadmap, t: Catalogue) -> dict[str, Any]:
+    """What the Markdown and HTML templates of the action plan read."""
+    return {
+        "plan": plan,
+        "t": t.all(),
+        "groups": action_plan(plan, t),
+        "columns": columns(plan),
+        "fill": {s.value: palette.FILL[s] for s in Status},
+        "line": {s.value: palette.LINE[s] for s in Status},
+        "tracked": plan.meta.kind == "plan",
+    }
+
+
+def to_markdown(plan: Roadmap, t: Catalogue) -> str:
+    from .templating import environment
+
+    return environment().get_template("action_plan.md.j2").render(**context(plan, t))
+
+
+def to_html(plan: Roadmap, t: Catalogue, nav: list[dict[str, Any]] | None = None) -> str:
+    from .templating import environment
+
+    return environment().get_template("action_plan.html.j2").render(**context(plan, t), page_title=t("doc.appendix2"), nav=nav)
+
+
+# ---------------------------------------------------------------------------------------
+# Excel
+
+XLSX_COLUMNS = (
+    ("id", 10),
+    ("stage", 8),
+    ("direction", 16),
+    ("task", 40),
+    ("box", 32),
+    ("year_start", 8),
+    ("year_end", 8),
+    ("persons_involved", 26),
+    ("owner", 22),
+    ("expected_results", 40),
+    ("success_indicators", 40),
+    ("international_examples", 30),
+    ("status", 13),
+)
+
+
+def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = t("xlsx.sheet")[:31]
+    thin = Side(style="thin", color="BFBFBF")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    header_fill = PatternFill("solid", fgColor=palette.hex_rgb(palette.HEADER_FILL))
+    for j, (key, width) in enumerate(XLSX_COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=j, value=t(f"column.{key}"))
+        cell.font = Font(name=OFFICE_FONT, bold=True, color=palette.hex_rgb(palette.HEADER_TEXT))
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.border = border
+        sheet.column_dimensions[get_column_letter(j)].width = width
+    body = Font(name=OFFICE_FONT, size=10)
+    n = 1
+    for row in all_rows(plan, t):
+        n += 1
+        values = _xlsx_values(row)
+        for j, value in enumerate(values, start=1):
+            cell = sheet.cell(row=n, column=j, value=value)
+            cell.font = body
+            cell.alignment = wrap
+            cell.border = border
+        if plan.meta.kind == "plan":
+            status_cell = sheet.cell(row=n, column=len(values))
+            status_cell.fill = PatternFill("solid", fgColor=palette.hex_rgb(palette.FILL[row.status]))
+    last = get_column_letter(len(XLSX_COLUMNS))
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{last}{max(n, 2)}"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    _xlsx_legend(book, plan, t)
+    when = document_date(plan)
+    book.properties.creator = "roadmap"
+    book.properties.lastModifiedBy = "roadmap"
+    book.properties.title = f"{plan.meta.title}: {t('doc.appendix2')}"
+    book.properties.created = when
+    book.properties.modified = when
+    buffer = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()  # save_workbook() would stamp "modified" with now
+    return fixed_zip(buffer.getvalue(), when)
+
+
+def _xlsx_values(row: Row) -> list[Any]:
+    lines = "\n".join
+    return [
+        row.task.id,
+        row.stage.number,
+        row.direction.name,
+        row.task.title,
+        row.task.box.text if row.task.box else "",
+        row.year_start,
+        row.year_end,
+        lines(row.persons_involved),
+        row.owner,
+        lines(row.expected_results),
+        lines(row.success_indicators),
+        lines(row.international_examples),
+        row.status_name,
+    ]
+
+
+def _xlsx_legend(book: Any, plan: Roadmap, t: Catalogue) -> None:
+    """A second sheet naming the stages and directions, and what each colour means."""
+    from openpyxl.styles import Font, PatternFill
+
+    sheet = book.create_sheet(t("xlsx.legend")[:31])
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 60
+    bold = Font(name=OFFICE_FONT, bold=True)
+    plain = Font(name=OFFICE_FONT)
+    r = 1
+    sheet.cell(row=r, column=1, value=plan.meta.title).font = bold
+    r += 2
+    if plan.meta.kind == "plan":
+        sheet.cell(row=r, column=1, value=t("column.status")).font = bold
+        r += 1
+        for status in (Status.done, Status.in_progress, Status.planned, Status.not_needed):
+            cell = sheet.cell(row=r, column=1, value=t(f"status.{status.value}"))
+            cell.font = plain
+            cell.fill = PatternFill("solid", fgColor=palette.hex_rgb(palette.FILL[status]))
+            r += 1
+        r += 1
+    sheet.cell(row=r, column=1, value=t("column.stage")).font = bold
+    r += 1
+    from .rows import directions, stages
+
+    for stage in stages(plan):
+        sheet.cell(row=r, column=1, value=stage.number).font = plain
+        message = f" ({stage.key_message})" if stage.key_message else ""
+        sheet.cell(row=r, column=2, value=f"{stage.name}{message}").font = plain
+        r += 1
+    r += 1
+    sheet.cell(row=r, column=1, value=t("column.direction")).font = bold
+    r += 1
+    for direction in directions(plan):
+        sheet.cell(row=r, column=1, value=direction.number).font = plain
+        sheet.cell(row=r, column=2, value=direction.name).font = plain
+        r += 1
+
+
+# ---------------------------------------------------------------------------------------
+# Word
+
+
+def docx_table(document: Any, plan: Roadmap, t: Catalogue, groups: list[StageGroup]) -> None:
+    """The action plan as one Word table; its header row repeats on every printed page."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Cm, Pt, RGBColor
+
+    keys = columns(plan)
+    widths = [WIDTHS[k] * (sum(WIDTHS.values()) / sum(WIDTHS[k] for k in keys)) for k in keys]  # fills A4 landscape
+    table = document.add_table(rows=1, cols=len(keys))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = Cm(width)  # the table grid: what Word and LibreOffice lay out by
+    header = table.rows[0]
+    docx_repeat_header(header)
+    for cell, key, width in zip(header.cells, keys, widths):
+        cell.width = Cm(width)
+        _docx_text(cell, t(f"column.{key}"), bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF), size=Pt(8.5))
+        docx_shade(cell, palette.HEADER_FILL)
+    tracked = plan.meta.kind == "plan"
+    for group in groups:
+        _docx_band(table, _stage_title(group.stage, t), palette.HEADER_FILL, white=True)
+        for direction_group in group.directions:
+            _docx_band(table, f"{direction_group.direction.number}. {direction_group.direction.name}", palette.ROW_FILL)
+            for row in direction_group.rows:
+                cells = table.add_row().cells
+                docx_keep_row_together(table.rows[-1])
+                for cell, key, width in zip(cells, keys, widths):
+                    cell.width = Cm(width)
+                    _docx_text(cell, _docx_value(row, key, t), size=Pt(8.5))
+                    if tracked and key == "status":
+                        docx_shade(cell, palette.FILL[row.status])
+
+
+WIDTHS = {
+    "id": 1.6,
+    "task": 5.0,
+    "years": 1.6,
+    "persons_involved": 3.2,
+    "owner": 3.0,
+    "expected_results": 4.0,
+    "success_indicators": 4.0,
+    "international_examples": 3.0,
+    "status": 1.8,
+}
+
+
+def _docx_value(row: Row, key: str, t: Catalogue) -> str:
+    value = row.value(key)
+    if key == "id" and row.added:
+        value = f"{value} ({t('flowchart.new')})"
+    return value if isinstance(value, str) else "\n".join(value)
+
+
+def _stage_title(stage: Any, t: Catalogue) -> str:
+    message = f" \u2014 {stage.key_message}" if stage.key_message else ""
+    return f"{t('flowchart.stage', number=stage.number)}. {stage.name}{message}"
+
+
+def _docx_band(table: Any, text: str, fill: str, *, white: bool = False) -> None:
+    from docx.shared import Pt, RGBColor
+
+    row = table.add_row()
+    first, last = row.cells[0], row.cells[-1]
+    merged = first.merge(last)
+    colour = RGBColor(0xFF, 0xFF, 0xFF) if white else None
+    _docx_text(merged, text, bold=True, colour=colour, size=Pt(9))
+    docx_shade(merged, fill)
+
+
+def _docx_text(cell: Any, text: str, *, bold: bool = False, colour: Any = None, size: Any = None) -> None:
+    """Replace a cell's text; each line of `text` becomes a line break in one paragraph."""
+    paragraph = cell.paragraphs[0]
+    for run in list(paragraph.runs):
+        run._r.getparent().remove(run._r)
+    paragraph.paragraph_format.space_after = 0
+    for k, line in enumerate(text.split("\n")):
+        run = paragraph.add_run()
+        if k:
+            run.add_break()
+        run.add_text(line)
+        run.bold = bold or None
+        if colour is not None:
+            run.font.color.rgb = colour
+        if size is not None:
+            run.font.size = size
+
+
+def to_docx(plan: Roadmap, t: Catalogue) -> bytes:
+    title = f"{plan.meta.title}: {t('doc.appendix2')}"
+    document = docx_new(plan, title, landscape=True)
+    document.add_heading(plan.meta.title, level=1)
+    document.add_heading(t("doc.appendix2"), level=2)
+    docx_table(document, plan, t, action_plan(plan, t))
+    return docx_bytes(document, plan)
+
+
+def render(plan: Roadmap, fmt: str, *, lang: str | None = None) -> bytes:
+    """The action plan in one of FORMATS, as the bytes of the file."""
+    t = catalogue(lang or plan.meta.language)
+    if fmt == "csv":
+        return to_csv(plan, t).encode("utf-8")
+    if fmt == "md":
+        return to_markdown(plan, t).encode("utf-8")
+    if fmt == "html":
+        return to_html(plan, t).encode("utf-8")
+    if fmt == "xlsx":
+        return to_xlsx(plan, t)
+    return to_docx(plan, t)

@@ -1,0 +1,117 @@
+"""`roadmap publish`: a complete offline site, byte-identical for the same input, and careful
+about the folder it writes into."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from render_helpers import CYRILLIC, hostile_plan
+from roadmap.errors import FileExists
+from roadmap.publish import MARKER, publish
+from site_helpers import broken_links
+
+EXPECTED = {
+    "index.html", "green-paper.html", "green-paper.md", "green-paper.docx",
+    "action-plan.html", "action-plan.md", "action-plan.csv", "action-plan.xlsx", "action-plan.docx",
+    "flowchart.svg", "flowchart.dot", "flowchart.mmd",
+    "timeline.html", "timeline.svg", "timeline.mmd",
+    "kg.yaml", "roadmap.schema.json", "changes.html", "proposals.html", "proposal-template.txt",
+}
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_site_has_every_document_and_no_broken_link(kg_plan: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    site = tmp_path / "site"
+    written = publish(kg_plan, site, as_of=dt.date(2025, 12, 31))
+    names = {p.name for p in written}
+    assert EXPECTED <= names
+    assert (site / MARKER).is_file()
+    assert broken_links(site) == []
+    assert (site / "kg.yaml").read_bytes() == kg_plan.read_bytes()
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<img src="flowchart.svg"' in index
+    assert "2 of 30 tasks done (7%), 1 in progress, 27 not started." in index
+    changes = (site / "changes.html").read_text(encoding="utf-8")
+    assert "Plan created from the model central-asia-model, version 2021.1" in changes
+    assert "Task CUL-4 marked not needed on 2026-11-23: Covered by the national festival" in changes
+    for page in site.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'(?:src|href)="(?:https?:)?//', html), page.name  # nothing from the network
+        assert "<script" not in html and not re.search(r"<link (?!rel=\"icon\" href=\"data:,\">)", html)
+
+
+def test_proposals_page_has_a_mailto_with_the_topic_road_map(kg_plan: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish(kg_plan, site)
+    html = (site / "proposals.html").read_text(encoding="utf-8")
+    href = re.search(r'<a class="mail" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    address, _, query = href.partition("?")
+    assert address == "mailto:creative.can2021@gmail.com"
+    fields = urllib.parse.parse_qs(query)
+    assert fields["subject"] == ["Road Map"]
+    assert fields["body"][0].startswith("Topic: Road Map\nRoad map: Model of a Creative Economy")
+    template = (site / "proposal-template.txt").read_text(encoding="utf-8")
+    assert "Which task, direction or chapter is it about?" in template
+    assert "Which task, direction or chapter is it about?" in html
+
+
+def test_publishing_twice_gives_identical_bytes(tmp_path: Path) -> None:
+    import datetime as dt
+
+    plan = hostile_plan(tmp_path / "kg.yaml")
+    first, second = tmp_path / "one", tmp_path / "two"
+    publish(plan, first, as_of=dt.date(2025, 12, 31))
+    publish(plan, second, as_of=dt.date(2025, 12, 31))
+    a, b = files(first), files(second)
+    assert a.keys() == b.keys()
+    different = [name for name in a if a[name] != b[name]]
+    assert different == []
+    assert CYRILLIC in a["green-paper.html"].decode("utf-8")
+    assert CYRILLIC in a["action-plan.csv"].decode("utf-8")
+
+
+def test_refuses_a_non_empty_folder_it_did_not_make(kg_plan: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "thesis.docx").write_bytes(b"someone's work")
+    with pytest.raises(FileExists, match="not empty and was not made by roadmap publish"):
+        publish(kg_plan, folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["thesis.docx"]  # nothing written
+    publish(kg_plan, folder, force=True)
+    assert (folder / "index.html").is_file() and (folder / "thesis.docx").read_bytes() == b"someone's work"
+
+
+def test_publishing_again_into_its_own_folder_is_allowed(kg_plan: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish(kg_plan, site)
+    publish(kg_plan, site)
+    assert (site / "index.html").is_file()
+
+
+def test_cli_shows_progress_on_stderr_and_nothing_on_stdout(cli, kg_plan: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("publish", kg_plan, "-o", tmp_path / "site", "--as-of", "2025-12-31")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "[1/" in result.stderr and "index.html" in result.stderr
+    assert "published" in result.stderr
+
+
+def test_cli_refusal_is_one_clear_line(cli, kg_plan: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "full"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("x", encoding="utf-8")
+    result = cli("publish", kg_plan, "-o", folder)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"{folder} is not empty and was not made by roadmap publish; choose an empty or new folder, "
+        "or use --force to write into it anyway"
+    )
