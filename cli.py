@@ -393,6 +393,72 @@ def goal(
 # ---------------------------------------------------------------------------------------
 # Comparing plans and carrying model revisions: diff, compare, vision, upgrade, changelog (issue 5)
 
+from enum import Enum  # noqa: E402
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+def _write_or_print(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from roadmap.store import write_atomic
+
+    write_atomic(output, text)
+    typer.echo(f"wrote {output}", err=True)
+
+
+@command(name="diff")
+def diff_cmd(
+    a: Annotated[Path, typer.Argument(help="A plan file (with --model: the country plan).", show_default=False)],
+    b: Annotated[
+        Optional[Path],
+        typer.Argument(help="The plan to compare with (with --model: the model file, optional).", show_default=False),
+    ] = None,
+    model: Annotated[
+        bool, typer.Option("--model", help="Compare A with the model it was derived from (meta.based_on), or with B.")
+    ] = False,
+    fmt: Annotated[DiffFormat, typer.Option("--format", help="text, md or json.")] = DiffFormat.text,
+    fields: Annotated[
+        Optional[str],
+        typer.Option(
+            "--fields",
+            help="Compare only these fields of tasks in both plans, comma-separated: status, owner, years, title, box, "
+            "results, indicators, persons, examples, dependencies, meta, vision, stages, directions... "
+            "Tasks only in one plan are always listed.",
+        ),
+    ] = None,
+    output: OutOpt = None,
+) -> None:
+    """What differs between two plans, in road-map terms (tasks matched by id).
+
+    First a summary line ("3 added, 1 removed, 12 changed: 7 status, 3 owner, 2 years"),
+    then tasks only in A, tasks only in B, changed fields of tasks in both with both
+    values, and differences in meta, vision, stages and directions. With --model, A is
+    compared with the model it was derived from (found by the hash in meta.based_on),
+    leaving out the meta fields that only name the document.
+
+    Exit codes: 0 the plans are the same, 3 they differ, 1 error (unreadable or invalid
+    plan, unknown model), 2 bad usage.
+
+    Example: roadmap diff kg.yaml kz.yaml --fields status,owner
+
+    Example: roadmap diff kg.yaml --model
+    """
+    from roadmap.report import build, render
+
+    report = build(a, b, model=model, fields=fields)
+    for note in report.notes:
+        _warn(note)
+    _write_or_print(render(report, fmt.value), output)
+    if not report.same:
+        raise typer.Exit(3)
+
+
 
 # ---------------------------------------------------------------------------------------
 
