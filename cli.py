@@ -460,6 +460,37 @@ def diff_cmd(
 
 
 
+class CompareFormat(str, Enum):
+    text = "text"
+    md = "md"
+    html = "html"
+    csv = "csv"
+    json = "json"
+
+
+@command(name="compare")
+def compare_cmd(
+    plans: Annotated[list[Path], typer.Argument(help="Plan files, one per country.", show_default=False)],
+    fmt: Annotated[CompareFormat, typer.Option("--format", help="text, md, html, csv or json.")] = CompareFormat.text,
+    output: OutOpt = None,
+) -> None:
+    """The region at a glance: one row per task, one column per plan.
+
+    Rows are the model's tasks, then each country's added tasks; each cell gives the
+    task's status (coloured), its years and its responsible person. Per task: how many
+    plans keep it and how many dropped it (not needed, or no longer in the plan); per
+    plan: totals. html is a self-contained page; csv has one row per task (the totals
+    are in the other formats).
+
+    Example: roadmap compare kg.yaml kz.yaml tj.yaml tm.yaml uz.yaml --format html -o region.html
+    """
+    from roadmap.compare import load, render
+
+    comparison = load(plans)
+    colour = output is None and fmt is CompareFormat.text and sys.stdout.isatty()
+    _write_or_print(render(comparison, fmt.value, colour=colour), output)
+
+
 # ---------------------------------------------------------------------------------------
 
 
