@@ -491,6 +491,32 @@ def compare_cmd(
     _write_or_print(render(comparison, fmt.value, colour=colour), output)
 
 
+@command(name="vision")
+def vision_cmd(
+    plans: Annotated[list[Path], typer.Argument(help="Country plans, one per country.", show_default=False)],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Count goals reached by this date (default: today).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Is the region on track? Goals reached per country and the verdict under the success rule.
+
+    The rule ("any 4 of the 6 goals in at least 3 of the 5 countries by the end of 2026")
+    is read from the first plan's vision, or from the model it was derived from. A goal
+    counts when the plan records it as reached on or before --as-of (and the rule's
+    deadline). The rule's number of countries is the denominator even when fewer plans
+    are given. Record goals with `roadmap goal PLAN G4 --reached --on DATE`.
+
+    Example: roadmap vision kg.yaml kz.yaml tj.yaml tm.yaml uz.yaml --as-of 2026-12-31
+    """
+    import datetime as dt
+
+    from roadmap.adapt import parse_date
+    from roadmap.vision import format_json, format_text, load
+
+    when = parse_date(as_of, what="date for --as-of") or dt.date.today()
+    report = load(plans, as_of=when)
+    sys.stdout.write(format_json(report) if as_json else format_text(report))
+
+
 # ---------------------------------------------------------------------------------------
 
 

@@ -4,11 +4,12 @@ What each country did (the tests' expectations are counted by hand from this lis
 
 | plan | start | done              | in progress | not needed | removed by hand | added     | goals reached (date)                      |
 |------|-------|-------------------|-------------|------------|-----------------|-----------|-------------------------------------------|
-| KG   | 2024  | DEF-1 DEF-2       |             | CUL-4      |                 | KG-FIN-1  | G1 G2 G4 G6 (2025)                        |
-| KZ   | 2022  | DEF-1             | DAT-1       | FIN-2      |                 | KZ-INT-1  | G1 G2 G3 G4 G5 (2024-2026)                |
-| TJ   | 2023  | DEF-1             |             | CUL-4 FIN-2|                 |           | G1 G4 G6 (2026)                           |
+| KG   | 2024  | DEF-1 DEF-2       |             | CUL-4      |                 | KG-FIN-1  | G1 G2 G4 G6 (2025-05-01)                  |
+| KZ   | 2022  | DEF-1             | DAT-1       | FIN-2      |                 | KZ-INT-1  | G1 (2024-02) G4 (2024-09) G2 (2025-02)    |
+|      |       |                   |             |            |                 |           | G3 (2026-02) G5 (2026-06)                 |
+| TJ   | 2023  | DEF-1             |             | CUL-4 FIN-2|                 |           | G1 G4 G6 (2026-03-01)                     |
 | TM   | 2022  |                   |             |            | INF-2           |           | none                                      |
-| UZ   | 2022  | DEF-1 DEF-2 DAT-1 |             | INF-3      |                 | UZ-EDU-1  | G1 G2 G3 (2026), G4 on 2027-01-15         |
+| UZ   | 2022  | DEF-1 DEF-2 DAT-1 |             | INF-3      |                 | UZ-EDU-1  | G1 G2 G3 (2026-09), G4 on 2026-12-31      |
 
 Owners: KG FIN-1 and FIN-2 (A. Usenova); KZ FIN-1 (B. Nurlanova).
 """
@@ -66,5 +67,5 @@ def build_region(root: Path) -> dict[str, Path]:
     adapt.add(uz, direction="EDU", stage="S2", title="Creative skills in vocational schools", year=2, today=TODAY)
     for goal in ("G1", "G2", "G3"):
         adapt.goal(uz, goal, reached=True, on="2026-09-01", today=TODAY)
-    adapt.goal(uz, "G4", reached=True, on="2027-01-15", today=TODAY)
+    adapt.goal(uz, "G4", reached=True, on="2026-12-31", today=TODAY)
     return plans
