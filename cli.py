@@ -517,6 +517,54 @@ def vision_cmd(
     sys.stdout.write(format_json(report) if as_json else format_text(report))
 
 
+class Prefer(str, Enum):
+    ours = "ours"
+    theirs = "theirs"
+
+
+@command(name="upgrade")
+def upgrade_cmd(
+    plan: PlanRequired,
+    to: Annotated[Path, typer.Option("--to", help="The revised model to take in.", show_default=False)],
+    base: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--base",
+            help="The model version the plan was derived from (default: found by the hash in meta.based_on "
+            "among the packaged models). Must have that hash.",
+            show_default=False,
+        ),
+    ] = None,
+    prefer: Annotated[
+        Optional[Prefer],
+        typer.Option(
+            "--prefer",
+            help="Settle conflicts: ours keeps the country's value, theirs takes the model's. "
+            "Without it, conflicts are left in the plan under conflicts: (validate warns).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Take in a revised model without losing a single local decision (a three-way merge).
+
+    The model's changes to fields the country did not touch arrive; the country's
+    decisions (status, owner, goals, added tasks, its own edits) stay. Where both changed
+    the same field differently it is a conflict: settled with --prefer, or kept in the
+    plan as a marked entry under conflicts: (the plan keeps your value and stays valid;
+    validate warns until you decide). Renamed tasks (the model's renamed: map) carry your
+    decisions; tasks the model removed leave unless you changed them. meta.based_on is
+    updated and every change is recorded in the history. Rerun with --prefer to settle
+    conflicts left by an earlier upgrade.
+
+    Example: roadmap upgrade kg.yaml --to central-asia-model-2021.2.yaml --dry-run
+    """
+    from roadmap.upgrade import format_text, upgrade
+
+    result = upgrade(plan, to=to, base=base, prefer=prefer.value if prefer else None, dry_run=dry_run)
+    sys.stdout.write(format_text(result, dry_run=dry_run))
+
+
 # ---------------------------------------------------------------------------------------
 
 
