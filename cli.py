@@ -565,6 +565,33 @@ def upgrade_cmd(
     sys.stdout.write(format_text(result, dry_run=dry_run))
 
 
+class ChangelogFormat(str, Enum):
+    text = "text"
+    md = "md"
+
+
+@command(name="changelog")
+def changelog_cmd(
+    plan: PlanRequired,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only changes on or after this date (YYYY-MM-DD).")] = None,
+    fmt: Annotated[ChangelogFormat, typer.Option("--format", help="text or md.")] = ChangelogFormat.text,
+    output: OutOpt = None,
+) -> None:
+    """The plan's recorded history in plain sentences, grouped by date (newest date first).
+
+    Within a date, changes are listed in the order they were made.
+
+    Example: roadmap changelog kg.yaml --since 2025-01-01 --format md -o CHANGES.md
+    """
+    from roadmap.adapt import parse_date
+    from roadmap.changelog import changelog, format_md, format_text
+
+    start = parse_date(since, what="date for --since")
+    roadmap_plan, log = changelog(plan, since=start)
+    render = format_md if fmt is ChangelogFormat.md else format_text
+    _write_or_print(render(roadmap_plan, log, start), output)
+
+
 # ---------------------------------------------------------------------------------------
 
 

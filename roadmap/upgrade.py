@@ -230,8 +230,8 @@ class _Merger:
         self._record_conflicts()
         based_on = {"id": self.T["meta"]["id"], "version": self.T["meta"]["version"], "hash": self.new_hash}
         current = get_path(self.plan_doc.data, ("meta", "based_on"))
-        if current != based_on:
-            self.changes.append(Change(("meta", "based_on"), current, based_on))
+        if current != based_on:  # first, so the history reads "now based on X", then what X brought
+            self.changes.insert(0, Change(("meta", "based_on"), current, based_on))
         self.out.changes = self.changes
         try:
             self.out.merged = Roadmap.model_validate(applied(self.plan_doc.data, self.changes))
