@@ -255,7 +255,7 @@ def format_csv(comparison: Comparison, lang: str | None = None) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     header = [t("compare.task"), t("compare.title_column"), t("compare.direction"), t("compare.added")]
     for col in comparison.columns:
-        header += [f"{col.label} {t('compare.status')}", f"{col.label} {t('compare.owner')}", f"{col.label} {t('compare.years')}"]
+        header += [f"{col.label} {t(key)}" for key in ("compare.status", "compare.owner", "compare.years")]
     header += [t("compare.kept"), t("compare.dropped")]
     writer.writerow(header)
     for row in comparison.rows:
@@ -344,7 +344,9 @@ def format_html(comparison: Comparison, lang: str | None = None) -> str:
     )
 
 
-def format_text(comparison: Comparison, lang: str | None = None, *, width: int | None = None, colour: bool | None = None) -> str:
+def format_text(
+    comparison: Comparison, lang: str | None = None, *, width: int | None = None, colour: bool | None = None
+) -> str:
     """A terminal table: status as a coloured mark (legend above), years, responsible person."""
     from rich.console import Console, Group
     from rich.table import Table

@@ -308,7 +308,8 @@ def _task_group_lines(report: DiffReport, task: str, group: str, members: list[C
 def _other_lines(c: Change) -> list[str]:
     where = format_path(c.path)
     if isinstance(c.old, list) and isinstance(c.new, list):
-        return [f"{where}:", *(f"  {line}" for line in _list_lines([_text(v) for v in c.old], [_text(v) for v in c.new]))]
+        lines = _list_lines([_text(v) for v in c.old], [_text(v) for v in c.new])
+        return [f"{where}:", *(f"  {line}" for line in lines)]
     return [f"{where}: {_short(c.old)} \u2192 {_short(c.new)}"]
 
 
@@ -351,14 +352,16 @@ def format_md(report: DiffReport, lang: str | None = None) -> str:
             for group, members in _groups(changes).items():
                 if group in ("box", "origin", "direction", "stage") or group not in diffing.FIELD_NAMES:
                     for c in members:
-                        out.append(f"| {_md(task)} | {_md(_label(group, c, t))} | {_md(_text(c.old))} | {_md(_text(c.new))} |")
+                        cells = (task, _label(group, c, t), _text(c.old), _text(c.new))
+                        out.append("| " + " | ".join(_md(x) for x in cells) + " |")
                 else:
                     old = group_value(report.a.plan, task, group, t)
                     new = group_value(report.b.plan, task, group, t)
                     out.append(f"| {_md(task)} | {_md(t('group.' + group))} | {_md(old)} | {_md(new)} |")
     other = report.other_changes
     if other:
-        out += ["", f"## {_md(t('diff.document'))} ({len(other)})", "", f"| {t('diff.path')} | A | B |", "|---|---|---|"]
+        out += ["", f"## {_md(t('diff.document'))} ({len(other)})", ""]
+        out += [f"| {t('diff.path')} | A | B |", "|---|---|---|"]
         for c in other:
             out.append(f"| {_md(format_path(c.path))} | {_md(_short(c.old, 400))} | {_md(_short(c.new, 400))} |")
     return "\n".join(out) + "\n"

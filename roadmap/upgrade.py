@@ -66,7 +66,8 @@ class MergeConflict:
         out: dict[str, Any] = {"id": self.id}
         if self.task is not None:
             out["task"] = self.task
-        out.update(field=self.field, base=self.base, ours=self.ours, theirs=self.theirs, model=model, message=self.message)
+        out.update(field=self.field, base=self.base, ours=self.ours, theirs=self.theirs)
+        out.update(model=model, message=self.message)
         return out
 
 
@@ -111,7 +112,7 @@ def upgrade(
     if new.plan.meta.kind != "model":
         raise BadValue(
             f"{new.label} is a plan, not a model (meta.kind: {new.plan.meta.kind}); "
-            "--to takes the revised model, e.g. roadmap upgrade kg.yaml --to central_asia_model-2021.2.yaml"
+            "--to takes the revised model, e.g. roadmap upgrade kg.yaml --to central-asia-model-2021.2.yaml"
         )
     result: list[Upgrade] = []
 

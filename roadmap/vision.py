@@ -69,7 +69,8 @@ class VisionReport:
         behind = sorted((c for c in self.countries if c.count < rule.min_goals), key=lambda c: (-c.count, c.code))
         for c in behind[:need]:
             gap = rule.min_goals - c.count
-            out.append(t("vision.needs_one", country=c.code) if gap == 1 else t("vision.needs", country=c.code, count=gap))
+            key = "vision.needs_one" if gap == 1 else "vision.needs"
+            out.append(t(key, country=c.code, count=gap))
         if need > len(behind) and self.unplanned > 0:
             out.append(t("vision.unplanned", count=self.unplanned, of_countries=rule.of_countries))
         return out
@@ -158,7 +159,8 @@ def build(
             elif goal.reached_on > cutoff:
                 continue
             reached[goal.id] = goal.reached_on
-        report.countries.append(CountryGoals(country.code, country.name, label, dict(sorted(reached.items(), key=lambda kv: ids.index(kv[0])))))
+        in_order = dict(sorted(reached.items(), key=lambda kv: ids.index(kv[0])))
+        report.countries.append(CountryGoals(country.code, country.name, label, in_order))
     if as_of > rule.by:
         report.notes.append(t("vision.deadline_passed", by=rule.by.isoformat()))
     if len(plans) > rule.of_countries:

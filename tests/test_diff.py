@@ -247,3 +247,30 @@ def test_cli_errors(cli, kg_plan: Path, tmp_path: Path) -> None:
 def test_cli_help_documents_exit_codes(cli) -> None:
     help_text = cli("diff", "--help").stdout
     assert "0 the plans are the same, 3 they differ, 1 error" in " ".join(help_text.split())
+
+
+def test_cli_against_another_model_version_says_so(cli, kg_plan: Path, tmp_path: Path) -> None:
+    from revised_model import publish_revised
+
+    revised = publish_revised(tmp_path)
+    result = cli("diff", kg_plan, "--model", revised)
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (
+        f"note: {kg_plan} was derived from central-asia-model version 2021.1, "
+        "not from this file (central-asia-model version 2021.2)"
+    )
+    lines = result.stdout.splitlines()
+    assert lines[1] == "A: model central-asia-model 2021.2"
+    # Against 2021.2: the model dropped CUL-5 and INF-3, renamed DAT-3 (diff matches ids, so
+    # DAT-3 and DAT-4 show on either side) and added FIN-4.
+    assert lines[0].startswith("4 added, 2 removed, ")
+    report = build(kg_plan, revised, model=True)
+    assert [c.task for c in report.only_in_b] == ["CUL-5", "DAT-3", "INF-3", "KG-FIN-1"]
+    assert [c.task for c in report.only_in_a] == ["DAT-4", "FIN-4"]
+
+
+@pytest.mark.parametrize("command", ["diff", "compare", "vision", "upgrade", "changelog"])
+def test_every_issue_5_command_has_help_with_an_example(cli, command: str) -> None:
+    result = cli(command, "--help")
+    assert result.exit_code == 0
+    assert f"Example: roadmap {command} " in result.stdout
