@@ -5,7 +5,8 @@ Change (`changes.from_history`) and worded by `sentences.describe`, so the chang
 "Changes from the model" annex and `diff` speak the same language. Dates come newest
 first; within a date, changes are listed in the order they were made (so "added a task"
 comes before "assigned it"). What `init` and `upgrade` record about the document itself
-(its id, title, based_on...) is told in one sentence each.
+(its id, title, based_on...) is told in one sentence each; boxes renumbered in a row
+are left out.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ def days(history: list[dict[str, Any]], plan: Roadmap, *, since: dt.date | None 
     t = catalogue(plan.meta.language)
     changes = [from_history(entry) for entry in history]
     changes = [c for c in changes if since is None or (c.date is not None and c.date >= since)]
+    # Boxes renumbered around an added task are layout; the sentence about the task says it.
+    changes = [c for c in changes if not (c.task and c.field == "box.order")]
     out: list[Day] = []
     for date, same_day in groupby(changes, key=lambda c: c.date):
         sentences: list[str] = []

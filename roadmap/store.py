@@ -102,20 +102,18 @@ def read_text(path: Path, label: str | None = None) -> str:
         ) from None
 
 
-def inspect(
-    path: Path, *, today: dt.date | None = None, locate_warnings: bool = True
-) -> tuple[Document | None, list[Finding]]:
+def inspect(path: Path, *, today: dt.date | None = None) -> tuple[Document | None, list[Finding]]:
     """Read and check a plan; return every finding instead of stopping at the first."""
     label = label_for(path)
     try:
         text = read_text(path, label)
     except PlanInvalid as exc:
         return None, exc.findings
-    return inspect_text(text, path, label, today=today, locate_warnings=locate_warnings)
+    return inspect_text(text, path, label, today=today)
 
 
 def inspect_text(
-    text: str, path: Path, label: str, *, today: dt.date | None = None, locate_warnings: bool = True
+    text: str, path: Path, label: str, *, today: dt.date | None = None
 ) -> tuple[Document | None, list[Finding]]:
     try:
         data = yamltext.parse(text)
@@ -128,11 +126,7 @@ def inspect_text(
     except ValidationError as exc:
         return None, [_finding(text, data, label, err) for err in exc.errors(include_url=False)]
     issues = check(plan, today=today)
-    # Locating a finding composes its piece of text (~10 ms); only `validate` shows warnings.
-    findings = [
-        _issue_finding(text, data, label, issue, locate=locate_warnings or issue.severity == "error")
-        for issue in issues
-    ]
+    findings = [_issue_finding(text, data, label, issue) for issue in issues]
     findings.sort(key=lambda f: (f.severity != "error", f.line or 0, f.column or 0))
     doc = Document(path, label, text, data, plan, [f for f in findings if f.severity == "warning"])
     return doc, findings
@@ -140,7 +134,7 @@ def inspect_text(
 
 def load(path: Path, *, today: dt.date | None = None) -> Document:
     """A valid plan, or PlanInvalid listing every error."""
-    doc, findings = inspect(path, today=today, locate_warnings=False)
+    doc, findings = inspect(path, today=today)
     errors = [f for f in findings if f.severity == "error"]
     if doc is None or errors:
         raise PlanInvalid(errors)
@@ -183,8 +177,8 @@ def _finding(text: str, data: Any, label: str, err: dict[str, Any]) -> Finding:
     return Finding(label, where[0], where[1], _display_path(data, path), message)
 
 
-def _issue_finding(text: str, data: Any, label: str, issue: Issue, *, locate: bool = True) -> Finding:
-    where = (yamltext.line_of(text, data, issue.path) if locate else None) or (None, None)
+def _issue_finding(text: str, data: Any, label: str, issue: Issue) -> Finding:
+    where = yamltext.line_of(text, data, issue.path) or (None, None)
     return Finding(label, where[0], where[1], _display_path(data, issue.path), issue.message, issue.severity)
 
 
@@ -304,7 +298,7 @@ def commit(
             f"{doc.label}: the file's layout is too unusual to edit safely in place; nothing written. "
             "Write it in block style (one key per line) and try again."
         )
-    new_doc, findings = inspect_text(text, doc.path, doc.label, today=today, locate_warnings=False)
+    new_doc, findings = inspect_text(text, doc.path, doc.label, today=today)
     errors = [f for f in findings if f.severity == "error"]
     if new_doc is None or errors:
         raise PlanInvalid(errors)

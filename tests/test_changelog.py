@@ -34,7 +34,6 @@ def kg(built: Path, tmp_path: Path) -> Path:
 
 TEXT = """\
 2025-05-02
-  - Flowchart box of FIN-3 moved to position 4 in its row (was 3)
   - Finance: new task KG-FIN-1 \u201cCrowdfunding guide for CEntr\u201d (2025\u20132026)
   - Task DAT-2 moved from 2025 to 2026
   - Vision goal G4 reached (2025-05-01): Association registered
@@ -71,7 +70,7 @@ def test_markdown(cli, kg: Path, tmp_path: Path) -> None:
     md = out.read_text(encoding="utf-8")
     assert md.startswith(
         "# Changes to Model of a Creative Economy Development Road Map in Central Asian Countries: Kyrgyzstan\n\n"
-        "*since 2025-01-01*\n\n## 2025-05-02\n\n- Flowchart box of FIN-3 moved to position 4 in its row (was 3)\n"
+        "*since 2025-01-01*\n\n## 2025-05-02\n\n- Finance: new task KG-FIN-1 \u201cCrowdfunding guide for CEntr\u201d (2025\u20132026)\n"
     )
     assert "Map &lt;b&gt;creative&lt;/b&gt; education &amp; training" in md
     assert "## 2024" not in md
@@ -109,3 +108,28 @@ def test_errors(cli, kg: Path, tmp_path: Path) -> None:
 def test_model_without_history(cli, model_copy: Path) -> None:
     result = cli("changelog", model_copy)
     assert result.exit_code == 0 and result.stdout == "no recorded changes\n"
+
+
+def test_sentences_for_a_goal_and_a_box(kg: Path) -> None:
+    """sentences.describe: a goal's reached, date and evidence are one sentence; a box move has its own."""
+    from roadmap import store
+    from roadmap.changes import Change
+    from roadmap.sentences import describe
+
+    plan = store.load(kg).plan
+    goal = ("vision", "goals", "G2")
+    assert describe(
+        [
+            Change((*goal, "reached"), None, True),
+            Change((*goal, "reached_on"), None, "2026-02-01"),
+            Change((*goal, "evidence"), None, "Open data portal"),
+            Change(("tasks", "FIN-3", "box", "order"), 3, 4),
+        ],
+        plan,
+    ) == [
+        "Vision goal G2 reached (2026-02-01): Open data portal",
+        "Flowchart box of FIN-3 moved to position 4 in its row (was 3)",
+    ]
+    assert describe([Change((*goal, "reached"), True, False), Change((*goal, "reached_on"), "2026-02-01", None)], plan) == [
+        "Vision goal G2 recorded as not reached"
+    ]
