@@ -17,7 +17,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from .changes import Change, from_history
+from .changes import Change
+from .history import from_history
 from .i18n import Catalogue, catalogue
 from .model import Roadmap
 from .sentences import describe

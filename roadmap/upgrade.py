@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from . import lineage, store
-from .changes import Change, applied, task_path
+from .changes import Change, applied
 from .diff import TASK_GROUPS, normalise
 from .errors import BadValue
+from .history import task_path
 from .i18n import Catalogue, catalogue
 from .model import Roadmap
 from .store import Document

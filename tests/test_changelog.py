@@ -133,3 +133,20 @@ def test_sentences_for_a_goal_and_a_box(kg: Path) -> None:
     assert describe([Change((*goal, "reached"), True, False), Change((*goal, "reached_on"), "2026-02-01", None)], plan) == [
         "Vision goal G2 recorded as not reached"
     ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("tasks", "DAT-2", "box", "order"),
+        ("vision", "goals", "G4", "reached"),
+        ("sections", "what-is-a-roadmap", "body"),
+        ("meta", "based_on"),
+        ("history", 3),
+    ],
+)
+def test_history_paths_read_back(path) -> None:
+    from roadmap.history import parse_path
+    from roadmap.yamltext import format_path
+
+    assert parse_path(format_path(path)) == path
