@@ -33,9 +33,15 @@ def packaged_models() -> list[Path]:
 
 
 def find_by_hash(digest: str) -> Path | None:
+    """The packaged model whose text (as `init` hashed it: the loaded document's) has `digest`."""
+    from .errors import PlanInvalid
+
     for path in packaged_models():
-        if content_hash(store.read_text(path)) == digest:
-            return path
+        try:
+            if content_hash(store.load(path).text) == digest:
+                return path
+        except PlanInvalid:
+            continue  # a broken archive file is no one's base
     return None
 
 

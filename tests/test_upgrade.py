@@ -303,3 +303,18 @@ def test_base_not_found(cli, tmp_path: Path, revised: Path) -> None:
     done = upgrade(plan, to=other, base=revised, today=TODAY)
     assert done.conflicts == [] and done.applied == []  # a comment is no change to merge
     assert store.load(plan).plan.meta.based_on.hash == content_hash(other.read_text(encoding="utf-8"))
+
+
+def test_packaged_model_versions() -> None:
+    """data/models/ keeps every published version byte for byte, named <id>-<version>.yaml."""
+    from roadmap.lineage import find_by_hash, packaged_models
+
+    archive = [p for p in packaged_models() if p.parent.name == "models"]
+    assert [p.name for p in archive] == ["central-asia-model-2021.1.yaml"]
+    for path in archive:
+        doc = store.load(path)
+        assert doc.plan.meta.kind == "model"
+        assert path.name == f"{doc.plan.meta.id}-{doc.plan.meta.version}.yaml"
+        assert find_by_hash(content_hash(doc.text)) is not None
+    # The version plans made today are derived from is findable.
+    assert find_by_hash(content_hash(store.load(model_path()).text)) is not None
