@@ -512,6 +512,204 @@ def publish(
 # ---------------------------------------------------------------------------------------
 # Comparing plans and carrying model revisions: diff, compare, vision, upgrade, changelog (issue 5)
 
+from enum import Enum  # noqa: E402
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+def _write_or_print(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from roadmap.store import write_atomic
+
+    write_atomic(output, text)
+    typer.echo(f"wrote {output}", err=True)
+
+
+@command(name="diff")
+def diff_cmd(
+    a: Annotated[Path, typer.Argument(help="A plan file (with --model: the country plan).", show_default=False)],
+    b: Annotated[
+        Optional[Path],
+        typer.Argument(help="The plan to compare with (with --model: the model file, optional).", show_default=False),
+    ] = None,
+    model: Annotated[
+        bool, typer.Option("--model", help="Compare A with the model it was derived from (meta.based_on), or with B.")
+    ] = False,
+    fmt: Annotated[DiffFormat, typer.Option("--format", help="text, md or json.")] = DiffFormat.text,
+    fields: Annotated[
+        Optional[str],
+        typer.Option(
+            "--fields",
+            help="Compare only these fields of tasks in both plans, comma-separated: status, owner, years, title, box, "
+            "results, indicators, persons, examples, dependencies, meta, vision, stages, directions... "
+            "Tasks only in one plan are always listed.",
+        ),
+    ] = None,
+    output: OutOpt = None,
+) -> None:
+    """What differs between two plans, in road-map terms (tasks matched by id).
+
+    First a summary line ("3 added, 1 removed, 12 changed: 7 status, 3 owner, 2 years"),
+    then tasks only in A, tasks only in B, changed fields of tasks in both with both
+    values, and differences in meta, vision, stages and directions. With --model, A is
+    compared with the model it was derived from (found by the hash in meta.based_on),
+    leaving out the meta fields that only name the document.
+
+    Exit codes: 0 the plans are the same, 3 they differ, 1 error (unreadable or invalid
+    plan, unknown model), 2 bad usage.
+
+    Example: roadmap diff kg.yaml kz.yaml --fields status,owner
+
+    Example: roadmap diff kg.yaml --model
+    """
+    from roadmap.report import build, render
+
+    report = build(a, b, model=model, fields=fields)
+    for note in report.notes:
+        _warn(note)
+    _write_or_print(render(report, fmt.value), output)
+    if not report.same:
+        raise typer.Exit(3)
+
+
+
+class CompareFormat(str, Enum):
+    text = "text"
+    md = "md"
+    html = "html"
+    csv = "csv"
+    json = "json"
+
+
+@command(name="compare")
+def compare_cmd(
+    plans: Annotated[list[Path], typer.Argument(help="Plan files, one per country.", show_default=False)],
+    fmt: Annotated[CompareFormat, typer.Option("--format", help="text, md, html, csv or json.")] = CompareFormat.text,
+    output: OutOpt = None,
+) -> None:
+    """The region at a glance: one row per task, one column per plan.
+
+    Rows are the model's tasks, then each country's added tasks; each cell gives the
+    task's status (coloured), its years and its responsible person. Per task: how many
+    plans keep it and how many dropped it (not needed, or no longer in the plan); per
+    plan: totals. html is a self-contained page; csv has one row per task (the totals
+    are in the other formats).
+
+    Example: roadmap compare kg.yaml kz.yaml tj.yaml tm.yaml uz.yaml --format html -o region.html
+    """
+    from roadmap.compare import load, render
+
+    comparison = load(plans)
+    colour = output is None and fmt is CompareFormat.text and sys.stdout.isatty()
+    _write_or_print(render(comparison, fmt.value, colour=colour), output)
+
+
+@command(name="vision")
+def vision_cmd(
+    plans: Annotated[list[Path], typer.Argument(help="Country plans, one per country.", show_default=False)],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Count goals reached by this date (default: today).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Is the region on track? Goals reached per country and the verdict under the success rule.
+
+    The rule ("any 4 of the 6 goals in at least 3 of the 5 countries by the end of 2026")
+    is read from the first plan's vision, or from the model it was derived from. A goal
+    counts when the plan records it as reached on or before --as-of (and the rule's
+    deadline). The rule's number of countries is the denominator even when fewer plans
+    are given. Record goals with `roadmap goal PLAN G4 --reached --on DATE`.
+
+    Example: roadmap vision kg.yaml kz.yaml tj.yaml tm.yaml uz.yaml --as-of 2026-12-31
+    """
+    import datetime as dt
+
+    from roadmap.adapt import parse_date
+    from roadmap.vision import format_json, format_text, load
+
+    when = parse_date(as_of, what="date for --as-of") or dt.date.today()
+    report = load(plans, as_of=when)
+    sys.stdout.write(format_json(report) if as_json else format_text(report))
+
+
+class Prefer(str, Enum):
+    ours = "ours"
+    theirs = "theirs"
+
+
+@command(name="upgrade")
+def upgrade_cmd(
+    plan: PlanRequired,
+    to: Annotated[Path, typer.Option("--to", help="The revised model to take in.", show_default=False)],
+    base: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--base",
+            help="The model version the plan was derived from (default: found by the hash in meta.based_on "
+            "among the packaged models). Must have that hash.",
+            show_default=False,
+        ),
+    ] = None,
+    prefer: Annotated[
+        Optional[Prefer],
+        typer.Option(
+            "--prefer",
+            help="Settle conflicts: ours keeps the country's value, theirs takes the model's. "
+            "Without it, conflicts are left in the plan under conflicts: (validate warns).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Take in a revised model without losing a single local decision (a three-way merge).
+
+    The model's changes to fields the country did not touch arrive; the country's
+    decisions (status, owner, goals, added tasks, its own edits) stay. Where both changed
+    the same field differently it is a conflict: settled with --prefer, or kept in the
+    plan as a marked entry under conflicts: (the plan keeps your value and stays valid;
+    validate warns until you decide). Renamed tasks (the model's renamed: map) carry your
+    decisions; tasks the model removed leave unless you changed them. meta.based_on is
+    updated and every change is recorded in the history. Rerun with --prefer to settle
+    conflicts left by an earlier upgrade.
+
+    Example: roadmap upgrade kg.yaml --to central-asia-model-2021.2.yaml --dry-run
+    """
+    from roadmap.upgrade import format_text, upgrade
+
+    result = upgrade(plan, to=to, base=base, prefer=prefer.value if prefer else None, dry_run=dry_run)
+    sys.stdout.write(format_text(result, dry_run=dry_run))
+
+
+class ChangelogFormat(str, Enum):
+    text = "text"
+    md = "md"
+
+
+@command(name="changelog")
+def changelog_cmd(
+    plan: PlanRequired,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only changes on or after this date (YYYY-MM-DD).")] = None,
+    fmt: Annotated[ChangelogFormat, typer.Option("--format", help="text or md.")] = ChangelogFormat.text,
+    output: OutOpt = None,
+) -> None:
+    """The plan's recorded history in plain sentences, grouped by date (newest date first).
+
+    Within a date, changes are listed in the order they were made.
+
+    Example: roadmap changelog kg.yaml --since 2025-01-01 --format md -o CHANGES.md
+    """
+    from roadmap.adapt import parse_date
+    from roadmap.changelog import changelog, format_md, format_text
+
+    start = parse_date(since, what="date for --since")
+    roadmap_plan, log = changelog(plan, since=start)
+    render = format_md if fmt is ChangelogFormat.md else format_text
+    _write_or_print(render(roadmap_plan, log, start), output)
+
 
 # ---------------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ def check(plan: Roadmap, *, today: dt.date | None = None) -> list[Issue]:
     issues += _reasons(plan)
     issues += _boxes(plan)
     issues += _goals(plan)
+    issues += _conflicts(plan)
     if plan.meta.kind == "plan":
         issues += _tracking(plan, today or plan.meta.as_of or dt.date.today())
     return issues
@@ -194,6 +195,24 @@ def _goals(plan: Roadmap) -> list[Issue]:
             )
         ]
     return []
+
+
+def _conflicts(plan: Roadmap) -> list[Issue]:
+    """Upgrade conflicts left in the file: valid, but someone has to decide (a warning)."""
+    issues = []
+    for i, c in enumerate(plan.conflicts):
+        what = c.message or f"{c.task + ' ' if c.task else ''}{c.field}: the model and your plan disagree"
+        issues.append(
+            Issue(
+                ("conflicts", i),
+                f"unresolved upgrade conflict: {what}. Your value is kept; to keep it, delete this entry; "
+                "to take the model's, run `roadmap upgrade PLAN --to MODEL --prefer theirs`",
+                severity="warning",
+            )
+        )
+    for i, dup in _duplicates(c.id for c in plan.conflicts):
+        issues.append(Issue(("conflicts", i, "id"), f'duplicate conflict id "{dup}"'))
+    return issues
 
 
 def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .changes import Change
+from .errors import BadValue
 from .model import Roadmap
 from .yamltext import Path
 
@@ -35,16 +36,99 @@ def normalise(plan: Roadmap) -> dict[str, Any]:
 
 def diff_plans(a: Roadmap, b: Roadmap, *, fields: set[str] | None = None) -> list[Change]:
     """Changes that turn plan `a` into plan `b` (tasks matched by id)."""
-    changes = _diff_mapping(normalise(a), normalise(b), ())
+    return diff_data(normalise(a), normalise(b), fields=fields)
+
+
+def diff_data(a: dict[str, Any], b: dict[str, Any], *, fields: set[str] | None = None) -> list[Change]:
+    """`diff_plans` on normalised data (for `upgrade`, which renames ids before comparing)."""
+    changes = _diff_mapping(a, b, ())
     if fields:
-        changes = [c for c in changes if _field_name(c) in fields]
+        changes = [c for c in changes if field_name(c) in fields]
     return changes
 
 
-def _field_name(change: Change) -> str:
+def field_name(change: Change) -> str:
+    """The name `--fields` filters on: a task's field, else the top-level key ('meta')."""
     if change.task is not None:
         return "task" if len(change.path) == 2 else str(change.path[2])
     return str(change.path[0])
+
+
+# ---------------------------------------------------------------------------------------
+# Groups: what a person counts as one difference
+
+# Task fields that make one difference together: a task moved (start and end year), a
+# status set with its date and reason.
+TASK_GROUPS: dict[str, str] = {
+    "year_start": "years",
+    "year_end": "years",
+    "status": "status",
+    "status_date": "status",
+    "status_note": "status",
+    "expected_results": "results",
+    "success_indicators": "indicators",
+    "persons_involved": "persons",
+    "international_examples": "examples",
+    "depends_on": "dependencies",
+}
+# Document areas (top-level keys) a diff reports besides tasks.
+AREAS = ("meta", "vision", "audiences", "stages", "directions", "sections", "renamed", "conflicts")
+# Every name `--fields` accepts, with the fields it stands for.
+FIELD_NAMES: dict[str, set[str]] = {
+    "years": {"year_start", "year_end"},
+    "status": {"status", "status_date", "status_note"},
+    "owner": {"owner"},
+    "title": {"title"},
+    "box": {"box"},
+    "results": {"expected_results"},
+    "indicators": {"success_indicators"},
+    "persons": {"persons_involved"},
+    "examples": {"international_examples"},
+    "dependencies": {"depends_on"},
+    "direction": {"direction"},
+    "stage": {"stage"},
+    "comments": {"comments"},
+    "origin": {"origin"},
+    **{area: {area} for area in AREAS},
+}
+
+
+def group_of(change: Change) -> str:
+    """The difference a Change belongs to, by name: 'years', 'status', 'owner', 'meta'..."""
+    name = field_name(change)
+    return TASK_GROUPS.get(name, name) if change.task is not None else name
+
+
+def group_key(change: Change) -> tuple[str | int, ...]:
+    """Changes with the same key count as one difference (DAT-2's start and end year)."""
+    if change.task is not None:
+        return ("tasks", change.task, group_of(change))
+    path = change.path
+    if len(path) >= 3 and tuple(path[:2]) == ("vision", "goals"):
+        return tuple(path[:3])  # a goal's reached, date and evidence
+    if len(path) >= 2 and (path[0],) in _BY_ID:
+        return (*path[:2], *path[2:3])  # an item's field
+    return tuple(path[:2])
+
+
+def parse_fields(text: str | None) -> set[str] | None:
+    """`--fields status,owner,years` as the field names `diff_plans` filters on."""
+    if text is None or not text.strip():
+        return None
+    out: set[str] = set()
+    known = {name for names in FIELD_NAMES.values() for name in names}
+    for word in (w.strip().lower().replace("-", "_") for w in text.split(",")):
+        if not word:
+            continue
+        if word in FIELD_NAMES:
+            out |= FIELD_NAMES[word]
+        elif word in known:
+            out.add(word)
+        else:
+            raise BadValue(
+                f'unknown field "{word}" in --fields; use any of: {", ".join(FIELD_NAMES)}'
+            )
+    return out
 
 
 def _diff_mapping(a: dict[str, Any], b: dict[str, Any], path: Path) -> list[Change]:

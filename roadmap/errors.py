@@ -73,3 +73,11 @@ class FileExists(RoadmapError):
 
 class Busy(RoadmapError):
     """Another command holds the plan's lock for too long."""
+
+
+class ModelNotFound(RoadmapError):
+    """The model version a plan records (meta.based_on) is not among the known models."""
+
+
+class HashMismatch(RoadmapError):
+    """A model file given as a plan's base is not the version the plan was derived from."""

@@ -230,6 +230,27 @@ class HistoryEntry(Strict):
     by: str | None = None
 
 
+class Conflict(Strict):
+    """A model change that collided with the country's own edit during `upgrade`.
+
+    The plan keeps the country's value (`ours`) and stays valid; this entry holds the
+    model's (`theirs`) until someone decides. Keep yours: delete the entry. Take the
+    model's: `roadmap upgrade PLAN --to MODEL --prefer theirs` (or edit the field and delete
+    the entry). `validate` warns about every entry left here.
+    """
+
+    id: Id
+    task: str | None = Field(None, description="The task it concerns, if any.")
+    field: Text = Field(
+        description='The field: relative to the task ("years", "title", "box.text"), else a path ("stages.S1.narrative").'
+    )
+    base: Any = Field(None, description="The value in the model version the plan was derived from.")
+    ours: Any = Field(None, description="The country's value (the one the plan keeps).")
+    theirs: Any = Field(None, description="The new model's value.")
+    model: str | None = Field(None, description='The model version that brought it, e.g. "central-asia-model 2021.2".')
+    message: str | None = None
+
+
 class Roadmap(Strict):
     schema_version: Literal["1"] = SCHEMA_VERSION
     meta: Meta
@@ -241,6 +262,9 @@ class Roadmap(Strict):
     sections: list[Section] = []
     renamed: dict[str, str] = Field(
         {}, description="Task ids this version renamed: old id -> new id (read by `upgrade`)."
+    )
+    conflicts: list[Conflict] = Field(
+        [], description="Unresolved collisions between a model upgrade and the country's edits (see Conflict)."
     )
     history: list[HistoryEntry] = []
 

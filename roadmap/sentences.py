@@ -24,6 +24,16 @@ def describe(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) 
             continue
         used.add(i)
         if change.task is None:
+            goal = _goal_of(change)
+            if goal is not None:  # a goal's reached, date and evidence make one sentence
+                group = {change.path[3]: change}
+                for j in range(i + 1, len(changes)):
+                    other = changes[j]
+                    if j not in used and _goal_of(other) == goal and other.path[3] not in group:
+                        group[other.path[3]] = other
+                        used.add(j)
+                out.append(_goal_sentence(goal, group, plan, t))
+                continue
             out.append(_document_sentence(change, plan, t))
             continue
         family = _family(change.field)
@@ -100,9 +110,37 @@ def _task_sentence(task: str, group: dict[str, Change], plan: Roadmap, t: Catalo
         return t("change.title", task=task, old=c.old, new=c.new)
     if first == "box.text":
         return t("change.box", task=task, old=c.old, new=c.new)
+    if first == "box.order" and c.old is not None and c.new is not None:
+        return t("change.box_order", task=task, old=c.old, new=c.new)
     if first in ("expected_results", "success_indicators", "persons_involved", "international_examples"):
         return t("change.list_revised", what=t(f"field.{first}"), task=task, new="; ".join(_text(v) for v in c.new or []))
     return None
+
+
+def _goal_of(change: Change) -> str | None:
+    path = change.path
+    if len(path) == 4 and path[:2] == ("vision", "goals") and path[3] in ("reached", "reached_on", "evidence"):
+        return str(path[2])
+    return None
+
+
+def _goal_sentence(goal: str, group: dict[str, Change], plan: Roadmap, t: Catalogue) -> str:
+    reached = group.get("reached")
+    if reached is None:  # only the date or the evidence changed
+        return "; ".join(_generic(c, t) for c in group.values())
+    if not reached.new:
+        return t("change.goal_not_reached", goal=goal)
+    date = group.get("reached_on")
+    if date is not None:
+        when = date.new or ""
+    else:
+        current = next((g for g in plan.vision.goals if g.id == goal), None)
+        when = current.reached_on.isoformat() if current and current.reached_on else ""
+    sentence = t("change.goal_reached", goal=goal, date=when)
+    evidence = group.get("evidence")
+    if evidence is not None and evidence.new:
+        sentence = t("change.status_reason", sentence=sentence, reason=evidence.new)
+    return sentence
 
 
 def _document_sentence(change: Change, plan: Roadmap, t: Catalogue) -> str:

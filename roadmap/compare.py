@@ -1,0 +1,405 @@
+"""`roadmap compare`: the region at a glance, one row per task, one column per plan.
+
+Rows are the tasks of the model (matched by id, as `diff` matches them) followed, in each
+direction, by the tasks every country added. A plan keeps a model task, drops it (marks
+it not needed, or no longer has it) or added it. The formats are views of one plain-data
+table (`Comparison.as_data`), so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import BadValue
+from .i18n import Catalogue, catalogue
+from .model import Roadmap, Status, Task
+from .progress import COLOUR
+
+KEPT, DROPPED, ADDED = "kept", "dropped", "added"
+
+
+@dataclass
+class Column:
+    label: str  # the country code, or the plan id when it has no country
+    file: str
+    plan: Roadmap
+
+
+@dataclass
+class Cell:
+    status: str
+    colour: str
+    owner: str | None
+    years: tuple[int, int]  # calendar years
+    verdict: str  # kept, dropped or added
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "colour": self.colour,
+            "owner": self.owner,
+            "years": list(self.years),
+            "verdict": self.verdict,
+        }
+
+
+@dataclass
+class Row:
+    task: str
+    title: str
+    direction: str
+    added_by: str | None  # the column label of the country that added it; None for model tasks
+    cells: dict[str, Cell | None] = field(default_factory=dict)
+
+    def count(self, verdict: str) -> int:
+        return sum(1 for label, c in self.cells.items() if self.verdict(label) == verdict)
+
+    def verdict(self, label: str) -> str | None:
+        """kept, dropped, added, or None (another country's added task)."""
+        cell = self.cells.get(label)
+        if cell is not None:
+            return cell.verdict
+        return DROPPED if self.added_by is None else None
+
+
+@dataclass
+class Comparison:
+    columns: list[Column]
+    rows: list[Row]
+
+    def totals(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for col in self.columns:
+            verdicts = [r.verdict(col.label) for r in self.rows]
+            tasks = col.plan.tasks
+            counts = {s: sum(1 for t in tasks if t.status is s) for s in Status}
+            remaining = [t for t in tasks if t.status in (Status.planned, Status.in_progress)]
+            kept = verdicts.count(KEPT) + verdicts.count(ADDED)
+            done = counts[Status.done]
+            out[col.label] = {
+                "kept": verdicts.count(KEPT),
+                "dropped": verdicts.count(DROPPED),
+                "added": verdicts.count(ADDED),
+                "done": done,
+                "in_progress": counts[Status.in_progress],
+                "planned": counts[Status.planned],
+                "not_needed": counts[Status.not_needed],
+                "owned": sum(1 for t in remaining if t.owner is not None),
+                "remaining": len(remaining),
+                "percent_done": round(100 * done / kept) if kept else None,
+            }
+        return out
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "plans": [
+                {
+                    "label": c.label,
+                    "file": c.file,
+                    "id": c.plan.meta.id,
+                    "country": c.plan.meta.country.code if c.plan.meta.country else None,
+                    "based_on": c.plan.meta.based_on.model_dump() if c.plan.meta.based_on else None,
+                }
+                for c in self.columns
+            ],
+            "rows": [
+                {
+                    "task": r.task,
+                    "title": r.title,
+                    "direction": r.direction,
+                    "added_by": r.added_by,
+                    "plans": {label: (cell.as_data() if cell else None) for label, cell in r.cells.items()},
+                    "kept": r.count(KEPT),
+                    "dropped": r.count(DROPPED),
+                }
+                for r in self.rows
+            ],
+            "totals": self.totals(),
+        }
+
+
+# ---------------------------------------------------------------------------------------
+# Building
+
+
+def load(paths: list[Path]) -> Comparison:
+    from . import store
+
+    if not paths:
+        raise BadValue("give the plans to compare: roadmap compare kg.yaml kz.yaml ...")
+    docs = [store.load(p) for p in paths]
+    return build([(d.label, d.plan) for d in docs])
+
+
+def _labels(plans: list[tuple[str, Roadmap]]) -> list[str]:
+    base = [p.meta.country.code if p.meta.country else p.meta.id for _, p in plans]
+    return [
+        label if base.count(label) == 1 else f"{label} ({Path(file).name})"
+        for label, (file, _) in zip(base, plans)
+    ]
+
+
+def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
+    columns = [Column(label, file, plan) for label, (file, plan) in zip(_labels(plans), plans)]
+    directions: list[str] = []
+    titles: dict[str, Task] = {}
+    model_ids: list[str] = []
+    added: list[tuple[str, str]] = []  # (column label, task id)
+    for col in columns:
+        for d in col.plan.directions:
+            if d.id not in directions:
+                directions.append(d.id)
+        for t in col.plan.tasks:
+            titles.setdefault(t.id, t)
+            if t.direction not in directions:
+                directions.append(t.direction)
+            if t.origin.value == "model":
+                if t.id not in model_ids:
+                    model_ids.append(t.id)
+            else:
+                added.append((col.label, t.id))
+    added_ids = {tid for _, tid in added}
+    rows: list[Row] = []
+    for direction in directions:
+        for tid in model_ids:
+            task = titles[tid]
+            if task.direction == direction and tid not in added_ids:
+                rows.append(Row(tid, task.title, direction, None))
+        for label, tid in added:
+            task = next(t for t in _plan(columns, label).tasks if t.id == tid)
+            if task.direction == direction:
+                rows.append(Row(tid, task.title, direction, label))
+    for row in rows:
+        for col in columns:
+            task = next((t for t in col.plan.tasks if t.id == row.task), None)
+            if row.added_by is not None and row.added_by != col.label:
+                task = None  # the same id in another plan is that plan's own task
+            row.cells[col.label] = _cell(col.plan, task, row) if task else None
+    return Comparison(columns, rows)
+
+
+def _plan(columns: list[Column], label: str) -> Roadmap:
+    return next(c.plan for c in columns if c.label == label)
+
+
+def _cell(plan: Roadmap, task: Task, row: Row) -> Cell:
+    if row.added_by is not None:
+        verdict = ADDED
+    else:
+        verdict = DROPPED if task.status is Status.not_needed else KEPT
+    return Cell(
+        status=task.status.value,
+        colour=COLOUR[task.status],
+        owner=task.owner.name if task.owner else None,
+        years=(plan.calendar_year(task.year_start), plan.calendar_year(task.year_end)),
+        verdict=verdict,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Formats
+
+
+def _span(years: tuple[int, int] | list[int]) -> str:
+    return str(years[0]) if years[0] == years[1] else f"{years[0]}\u2013{years[1]}"
+
+
+def _cell_words(cell: Cell | None, t: Catalogue) -> str:
+    if cell is None:
+        return t("compare.absent")
+    parts = [t(f"status.{cell.status}"), _span(cell.years)]
+    if cell.owner:
+        parts.append(cell.owner)
+    return " \u00b7 ".join(parts)
+
+
+def _row_verdict(row: Row, t: Catalogue) -> tuple[str, str]:
+    if row.added_by is not None:
+        return t("compare.added_by", plan=row.added_by), ""
+    return str(row.count(KEPT)), str(row.count(DROPPED))
+
+
+TOTAL_KEYS = (
+    ("kept", "compare.kept"),
+    ("dropped", "compare.dropped"),
+    ("added", "compare.added"),
+    ("done", "compare.total_done"),
+    ("in_progress", "compare.total_in_progress"),
+    ("planned", "compare.total_planned"),
+    ("not_needed", "compare.total_not_needed"),
+    ("owned", "compare.total_owned"),
+    ("percent_done", "compare.percent_done"),
+)
+
+
+def _total(totals: dict[str, Any], key: str) -> str:
+    value = totals[key]
+    if key == "owned":
+        return f"{value}/{totals['remaining']}"
+    return "\u2013" if value is None else str(value)
+
+
+def format_json(comparison: Comparison) -> str:
+    return json.dumps(comparison.as_data(), ensure_ascii=False, indent=2) + "\n"
+
+
+def format_csv(comparison: Comparison, lang: str | None = None) -> str:
+    """One row per task; per plan its status, responsible person and calendar years."""
+    t = catalogue(lang)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    header = [t("compare.task"), t("compare.title_column"), t("compare.direction"), t("compare.added")]
+    for col in comparison.columns:
+        header += [f"{col.label} {t(key)}" for key in ("compare.status", "compare.owner", "compare.years")]
+    header += [t("compare.kept"), t("compare.dropped")]
+    writer.writerow(header)
+    for row in comparison.rows:
+        line = [row.task, row.title, row.direction, row.added_by or ""]
+        for col in comparison.columns:
+            cell = row.cells[col.label]
+            line += [cell.status, cell.owner or "", _span(cell.years)] if cell else ["", "", ""]
+        line += [row.count(KEPT), row.count(DROPPED)] if row.added_by is None else ["", ""]
+        writer.writerow(line)
+    return buffer.getvalue()
+
+
+def _md(text: Any) -> str:
+    value = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+def format_md(comparison: Comparison, lang: str | None = None) -> str:
+    t = catalogue(lang)
+    labels = [c.label for c in comparison.columns]
+    out = [f"# {t('compare.title')}", ""]
+    head = [t("compare.task"), t("compare.title_column"), *labels, t("compare.kept"), t("compare.dropped")]
+    out += ["| " + " | ".join(_md(h) for h in head) + " |", "|" + "---|" * len(head)]
+    for row in comparison.rows:
+        kept, dropped = _row_verdict(row, t)
+        cells = [_cell_words(row.cells[label], t) for label in labels]
+        out.append("| " + " | ".join(_md(v) for v in (row.task, row.title, *cells, kept, dropped)) + " |")
+    totals = comparison.totals()
+    out += ["", f"## {t('compare.totals')}", ""]
+    out += ["| | " + " | ".join(_md(label) for label in labels) + " |", "|" + "---|" * (len(labels) + 1)]
+    for key, word in TOTAL_KEYS:
+        out.append(f"| {_md(t(word))} | " + " | ".join(_total(totals[label], key) for label in labels) + " |")
+    out += ["", f"*{_md(t('compare.kept_note'))}*"]
+    return "\n".join(out) + "\n"
+
+
+def format_html(comparison: Comparison, lang: str | None = None) -> str:
+    """A self-contained page (inline CSS, no scripts, no fonts from the web); text escaped."""
+    import jinja2
+
+    from .resources import templates_dir
+
+    t = catalogue(lang)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    totals = comparison.totals()
+    rows = []
+    for row in comparison.rows:
+        kept, dropped = _row_verdict(row, t)
+        rows.append(
+            {
+                "task": row.task,
+                "title": row.title,
+                "added_by": row.added_by,
+                "cells": [
+                    None
+                    if (cell := row.cells[c.label]) is None
+                    else {
+                        "colour": cell.colour,
+                        "status": t(f"status.{cell.status}"),
+                        "years": _span(cell.years),
+                        "owner": cell.owner,
+                        "dropped": cell.verdict == DROPPED,
+                    }
+                    for c in comparison.columns
+                ],
+                "kept": kept,
+                "dropped": dropped,
+            }
+        )
+    return env.get_template("compare.html.j2").render(
+        t=t.all(),
+        lang=lang or "en",
+        columns=[{"label": c.label, "title": c.plan.meta.title, "file": c.file} for c in comparison.columns],
+        rows=rows,
+        totals=[
+            {"name": t(word), "values": [_total(totals[c.label], key) for c in comparison.columns]}
+            for key, word in TOTAL_KEYS
+        ],
+    )
+
+
+def format_text(
+    comparison: Comparison, lang: str | None = None, *, width: int | None = None, colour: bool | None = None
+) -> str:
+    """A terminal table: status as a coloured mark (legend above), years, responsible person."""
+    from rich.console import Console, Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from .render.terminal import STYLE, SYMBOL
+
+    t = catalogue(lang)
+    legend = Text()
+    for status in Status:
+        legend.append(f"{SYMBOL[COLOUR[status]]} {t(f'status.{status.value}')}  ", style=STYLE[COLOUR[status]])
+    table = Table(pad_edge=False, padding=(0, 1), show_lines=False)
+    table.add_column(t("compare.task"), no_wrap=True)
+    for col in comparison.columns:
+        table.add_column(col.label, overflow="fold")
+    table.add_column(t("compare.kept"), justify="right", max_width=8)
+    table.add_column(t("compare.dropped"), justify="right")
+    for row in comparison.rows:
+        cells: list[Any] = [row.task]
+        for col in comparison.columns:
+            cell = row.cells[col.label]
+            if cell is None:
+                cells.append(Text(t("compare.absent"), style="dim"))
+                continue
+            mark = Text(f"{SYMBOL[cell.colour]} {_span(cell.years)}", style=STYLE[cell.colour])
+            if cell.owner:
+                mark.append(f"\n{cell.owner}")
+            cells.append(mark)
+        kept, dropped = _row_verdict(row, t)
+        cells += [kept, dropped]
+        table.add_row(*cells)
+    totals = comparison.totals()
+    summary = Table(title=t("compare.totals"), title_justify="left", pad_edge=False, padding=(0, 1))
+    summary.add_column("")
+    for col in comparison.columns:
+        summary.add_column(col.label, justify="right")
+    for key, word in TOTAL_KEYS:
+        summary.add_row(t(word), *[_total(totals[c.label], key) for c in comparison.columns])
+    head = Text(t("compare.title"), style="bold")
+    console = Console(
+        file=io.StringIO(), width=width or 120, highlight=False, force_terminal=colour, no_color=colour is False
+    )
+    console.print(Group(head, legend, table, summary, Text(t("compare.kept_note"), style="dim")))
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def render(comparison: Comparison, fmt: str = "text", *, colour: bool | None = None) -> str:
+    if fmt == "json":
+        return format_json(comparison)
+    if fmt == "csv":
+        return format_csv(comparison)
+    if fmt == "md":
+        return format_md(comparison)
+    if fmt == "html":
+        return format_html(comparison)
+    return format_text(comparison, colour=colour)

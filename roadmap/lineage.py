@@ -1,0 +1,81 @@
+"""Which model a plan came from: found by the content hash in `meta.based_on`.
+
+A plan records the id, version and sha256 of the model text it was derived from. The
+published versions ship in `data/models/` (and the current one in `data/`), so `diff
+--model` and `upgrade` can find the exact text again; a file given by hand must have the
+recorded hash, or the three-way merge would start from the wrong base.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import store
+from .errors import HashMismatch, ModelNotFound
+from .store import Document
+
+
+def content_hash(text: str) -> str:
+    from .adapt import content_hash as hash_text
+
+    return hash_text(text)
+
+
+def packaged_models() -> list[Path]:
+    """Model files shipped with the toolkit: the current one first, then the archive."""
+    from .resources import data_dir, model_path
+
+    found = [model_path()]
+    archive = data_dir() / "models"
+    if archive.is_dir():
+        found += sorted(p for p in archive.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [p for p in found if p.is_file()]
+
+
+def find_by_hash(digest: str) -> Path | None:
+    """The packaged model whose text (as `init` hashed it: the loaded document's) has `digest`."""
+    from .errors import PlanInvalid
+
+    for path in packaged_models():
+        try:
+            if content_hash(store.load(path).text) == digest:
+                return path
+        except PlanInvalid:
+            continue  # a broken archive file is no one's base
+    return None
+
+
+def _recorded(doc: Document) -> str:
+    b = doc.plan.meta.based_on
+    return f"{b.id} version {b.version}" if b else ""
+
+
+def base_model(doc: Document, given: Path | None = None, *, check_hash: bool = True) -> Document:
+    """The model `doc` was derived from: `given`, or the packaged file with the recorded hash.
+
+    With `check_hash`, a given file must be exactly the recorded version (upgrade needs the
+    true base); without it, any model file is accepted (a diff against another version).
+    """
+    based_on = doc.plan.meta.based_on
+    if given is not None:
+        model = store.load(given)
+        if check_hash and based_on is not None and content_hash(model.text) != based_on.hash:
+            raise HashMismatch(
+                f"{model.label} is not the model {doc.label} was derived from: the plan records "
+                f"{_recorded(doc)} ({based_on.hash}), this file is {model.plan.meta.id} version "
+                f"{model.plan.meta.version} ({content_hash(model.text)}). "
+                "Give the exact model file the plan was created from, or leave out --base."
+            )
+        return model
+    if based_on is None:
+        raise ModelNotFound(
+            f"{doc.label} does not record the model it was derived from (meta.based_on); "
+            "give the model file: --model MODEL (diff) or --base MODEL (upgrade)"
+        )
+    path = find_by_hash(based_on.hash)
+    if path is None:
+        raise ModelNotFound(
+            f"{doc.label} was derived from {_recorded(doc)} ({based_on.hash}), which is not among "
+            "the packaged models; give that model file: --model MODEL (diff) or --base MODEL (upgrade)"
+        )
+    return store.load(path)

@@ -1,0 +1,379 @@
+"""`roadmap diff`: the Changes between two plans, told as a person counts them.
+
+The Changes come from `diff.diff_plans` (the one mechanism); this module groups them
+(tasks only in A, only in B, changed fields of tasks in both, other differences), counts
+them the way a reader does (a task moved is one "years" difference, not a start and an
+end year) and formats them as text, Markdown or JSON. JSON is plain data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import diff as diffing
+from .changes import Change
+from .i18n import Catalogue, catalogue
+from .model import Roadmap
+from .yamltext import format_path
+
+# With --model, these only say which document a plan is; init always changes them.
+IDENTITY = {"id", "kind", "title", "scope", "country", "version", "based_on", "published", "as_of"}
+
+
+@dataclass
+class Side:
+    label: str
+    plan: Roadmap
+
+    def as_data(self) -> dict[str, Any]:
+        meta = self.plan.meta
+        return {
+            "file": self.label,
+            "id": meta.id,
+            "version": meta.version,
+            "country": meta.country.code if meta.country else None,
+        }
+
+
+@dataclass
+class DiffReport:
+    a: Side
+    b: Side
+    changes: list[Change]
+    notes: list[str] = field(default_factory=list)  # said on stderr, not part of the diff
+
+    # -- grouping ----------------------------------------------------------------------
+
+    @property
+    def same(self) -> bool:
+        return not self.changes
+
+    @property
+    def only_in_a(self) -> list[Change]:
+        return [c for c in self.changes if c.field == "task" and c.task and c.new is None]
+
+    @property
+    def only_in_b(self) -> list[Change]:
+        return [c for c in self.changes if c.field == "task" and c.task and c.old is None]
+
+    @property
+    def task_changes(self) -> dict[str, list[Change]]:
+        out: dict[str, list[Change]] = {}
+        for c in self.changes:
+            if c.task is not None and c.field != "task":
+                out.setdefault(c.task, []).append(c)
+        return out
+
+    @property
+    def other_changes(self) -> list[Change]:
+        return [c for c in self.changes if c.task is None]
+
+    def counts(self) -> Counter[str]:
+        """Differences per group, each group key counted once."""
+        seen: dict[tuple[Any, ...], str] = {}
+        for c in self.changes:
+            if c.field == "task" and c.task:
+                continue
+            seen.setdefault(diffing.group_key(c), diffing.group_of(c))
+        return Counter(seen.values())
+
+    def summary(self, t: Catalogue | None = None) -> str:
+        t = t or catalogue()
+        if self.same:
+            return t("diff.same")
+        counts = self.counts()
+        text = t(
+            "diff.summary",
+            added=len(self.only_in_b),
+            removed=len(self.only_in_a),
+            changed=sum(counts.values()),
+        )
+        if counts:
+            order = list(diffing.FIELD_NAMES)
+            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order.index(kv[0]) if kv[0] in order else 99))
+            text += ": " + ", ".join(f"{n} {t('group.' + g) if g in order else g}" for g, n in ranked)
+        return text
+
+    # -- plain data --------------------------------------------------------------------
+
+    def as_data(self) -> dict[str, Any]:
+        counts = self.counts()
+        return {
+            "same": self.same,
+            "a": self.a.as_data(),
+            "b": self.b.as_data(),
+            "summary": {
+                "text": self.summary(),
+                "added": len(self.only_in_b),
+                "removed": len(self.only_in_a),
+                "changed": sum(counts.values()),
+                "by_field": dict(sorted(counts.items())),
+            },
+            "only_in_a": [c.old for c in self.only_in_a],
+            "only_in_b": [c.new for c in self.only_in_b],
+            "tasks": [
+                {
+                    "task": task,
+                    "fields": [
+                        {"group": diffing.group_of(c), "field": c.field, "a": c.old, "b": c.new} for c in changes
+                    ],
+                }
+                for task, changes in self.task_changes.items()
+            ],
+            "other": [
+                {"area": str(c.path[0]), "path": format_path(c.path), "a": c.old, "b": c.new}
+                for c in self.other_changes
+            ],
+        }
+
+
+# ---------------------------------------------------------------------------------------
+# Building
+
+
+def build(
+    a: Path,
+    b: Path | None = None,
+    *,
+    model: bool = False,
+    fields: str | None = None,
+) -> DiffReport:
+    """Load two plans (or a plan and its model) and find their differences."""
+    from . import lineage, store
+
+    if model:
+        plan = store.load(a)
+        base = lineage.base_model(plan, b, check_hash=False)
+        notes = []
+        based_on = plan.plan.meta.based_on
+        if b is not None and based_on is not None and lineage.content_hash(base.text) != based_on.hash:
+            notes.append(
+                f"note: {plan.label} was derived from {based_on.id} version {based_on.version}, "
+                f"not from this file ({base.plan.meta.id} version {base.plan.meta.version})"
+            )
+        label = f"model {base.plan.meta.id} {base.plan.meta.version}"
+        report = _report(Side(label, base.plan), Side(plan.label, plan.plan), fields)
+        report.changes = [c for c in report.changes if not (c.path[0] == "meta" and c.path[1] in IDENTITY)]
+        report.notes += notes
+        return report
+    if b is None:
+        from .errors import BadValue
+
+        raise BadValue("give two plans to compare (roadmap diff A B), or one plan with --model")
+    first, second = store.load(a), store.load(b)
+    return _report(Side(first.label, first.plan), Side(second.label, second.plan), fields)
+
+
+def _report(a: Side, b: Side, fields: str | None) -> DiffReport:
+    wanted = diffing.parse_fields(fields)
+    # Tasks only in one plan are always reported: they are not a field of anything.
+    changes = diffing.diff_plans(a.plan, b.plan, fields=(wanted | {"task"}) if wanted else None)
+    return DiffReport(a, b, changes)
+
+
+# ---------------------------------------------------------------------------------------
+# Showing values
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return catalogue()("diff.none")
+    if isinstance(value, dict):
+        for key in ("text", "title", "name"):
+            if key in value and value[key] is not None:
+                return str(value[key])
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items() if v is not None)
+    if isinstance(value, list):
+        return "; ".join(_text(v) for v in value) if value else "[]"
+    if value is True or value is False:
+        return "true" if value else "false"
+    return str(value)
+
+
+def _years(plan: Roadmap, start: int, end: int) -> str:
+    first, last = plan.calendar_year(start), plan.calendar_year(end)
+    return str(first) if first == last else f"{first}\u2013{last}"
+
+
+def _plan_years(plan: Roadmap, start: int, end: int, t: Catalogue) -> str:
+    """Plan years with their calendar years: two plans may start in different years."""
+    words = t("diff.years_of", start=start) if start == end else t("diff.years_span", start=start, end=end)
+    return f"{words} ({_years(plan, start, end)})"
+
+
+def _owner(value: Any) -> str:
+    if not value:
+        return catalogue()("diff.none")
+    org = value.get("organisation")
+    return f"{value['name']} ({org})" if org else str(value["name"])
+
+
+def group_value(plan: Roadmap, task_id: str, group: str, t: Catalogue) -> str | list[str]:
+    """A task's value for one group as a reader sees it (lists stay lists)."""
+    task = next(x for x in plan.tasks if x.id == task_id)
+    if group == "years":
+        return _plan_years(plan, task.year_start, task.year_end, t)
+    if group == "status":
+        text = t(f"status.{task.status.value}")
+        if task.status_date:
+            text += f" ({task.status_date.isoformat()})"
+        if task.status_note:
+            text += f": {task.status_note}"
+        return text
+    if group == "owner":
+        return _owner(task.owner.model_dump() if task.owner else None)
+    data = task.model_dump(mode="json")
+    name = next(iter(diffing.FIELD_NAMES.get(group, {group})))
+    value = data.get(name)
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    return _text(value)
+
+
+def _groups(changes: list[Change]) -> dict[str, list[Change]]:
+    out: dict[str, list[Change]] = {}
+    for c in changes:
+        out.setdefault(diffing.group_of(c), []).append(c)
+    return out
+
+
+def _list_lines(old: list[str], new: list[str]) -> list[str]:
+    """Both lists at once: kept items plain, A's only with '-', B's only with '+'."""
+    import difflib
+
+    lines = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op == "equal":
+            lines += [f"  {x}" for x in old[i1:i2]]
+        else:
+            lines += [f"- {x}" for x in old[i1:i2]]
+            lines += [f"+ {x}" for x in new[j1:j2]]
+    return lines
+
+
+# ---------------------------------------------------------------------------------------
+# Formats
+
+
+def format_text(report: DiffReport, lang: str | None = None) -> str:
+    t = catalogue(lang)
+    out = [report.summary(t), f"A: {report.a.label}", f"B: {report.b.label}"]
+    for title, items, side in (
+        (t("diff.only_in", plan=report.a.label), report.only_in_a, report.a),
+        (t("diff.only_in", plan=report.b.label), report.only_in_b, report.b),
+    ):
+        if items:
+            out += ["", f"{title} ({len(items)}):"]
+            out += [f"  {_task_line(c.old if c.new is None else c.new, side.plan)}" for c in items]
+    tasks = report.task_changes
+    if tasks:
+        out += ["", f"{t('diff.changed_tasks')} ({len(tasks)}):"]
+        for task, changes in tasks.items():
+            out.append(f"  {task}  {next(x.title for x in report.b.plan.tasks if x.id == task)}")
+            for group, members in _groups(changes).items():
+                out += [f"    {line}" for line in _task_group_lines(report, task, group, members, t)]
+    other = report.other_changes
+    if other:
+        out += ["", f"{t('diff.document')} ({len(other)}):"]
+        for c in other:
+            out += [f"  {line}" for line in _other_lines(c)]
+    return "\n".join(out) + "\n"
+
+
+def _task_line(task: dict[str, Any], plan: Roadmap) -> str:
+    years = _years(plan, task["year_start"], task["year_end"])
+    return f"{task['id']}  {task['title']}  [{task['direction']}, {task['stage']}, {years}]"
+
+
+def _label(group: str, change: Change, t: Catalogue) -> str:
+    if group in diffing.FIELD_NAMES and group != "box":
+        return t(f"group.{group}")
+    return change.field.replace(".", " ").replace("_", " ")
+
+
+def _task_group_lines(report: DiffReport, task: str, group: str, members: list[Change], t: Catalogue) -> list[str]:
+    if group in ("box", "origin", "direction", "stage") or group not in diffing.FIELD_NAMES:
+        return [f"{_label(group, c, t)}: {_text(c.old)} \u2192 {_text(c.new)}" for c in members]
+    old = group_value(report.a.plan, task, group, t)
+    new = group_value(report.b.plan, task, group, t)
+    if isinstance(old, list) and isinstance(new, list):
+        return [f"{t('group.' + group)}:", *(f"  {line}" for line in _list_lines(old, new))]
+    return [f"{t('group.' + group)}: {old} \u2192 {new}"]
+
+
+def _other_lines(c: Change) -> list[str]:
+    where = format_path(c.path)
+    if isinstance(c.old, list) and isinstance(c.new, list):
+        lines = _list_lines([_text(v) for v in c.old], [_text(v) for v in c.new])
+        return [f"{where}:", *(f"  {line}" for line in lines)]
+    return [f"{where}: {_short(c.old)} \u2192 {_short(c.new)}"]
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    text = _text(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _md(value: Any) -> str:
+    """A table cell: pipes and angle brackets escaped, list items one per line."""
+    if isinstance(value, list):
+        return "<br>".join(_md(v) for v in value) or " "
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def format_md(report: DiffReport, lang: str | None = None) -> str:
+    t = catalogue(lang)
+    a, b = report.a.label, report.b.label
+    out = [f"**{_md(report.summary(t))}**", "", f"- A: `{a}`", f"- B: `{b}`"]
+    for title, items, side in (
+        (t("diff.only_in", plan=a), report.only_in_a, report.a),
+        (t("diff.only_in", plan=b), report.only_in_b, report.b),
+    ):
+        if items:
+            out += ["", f"## {_md(title)} ({len(items)})", "", f"| {t('diff.task')} | |", "|---|---|"]
+            for c in items:
+                task = c.old if c.new is None else c.new
+                out.append(f"| {_md(task['id'])} | {_md(_task_line(task, side.plan).split('  ', 1)[1])} |")
+    tasks = report.task_changes
+    if tasks:
+        out += [
+            "",
+            f"## {t('diff.changed_tasks')} ({len(tasks)})",
+            "",
+            f"| {t('diff.task')} | {t('diff.field')} | A | B |",
+            "|---|---|---|---|",
+        ]
+        for task, changes in tasks.items():
+            for group, members in _groups(changes).items():
+                if group in ("box", "origin", "direction", "stage") or group not in diffing.FIELD_NAMES:
+                    for c in members:
+                        cells = (task, _label(group, c, t), _text(c.old), _text(c.new))
+                        out.append("| " + " | ".join(_md(x) for x in cells) + " |")
+                else:
+                    old = group_value(report.a.plan, task, group, t)
+                    new = group_value(report.b.plan, task, group, t)
+                    out.append(f"| {_md(task)} | {_md(t('group.' + group))} | {_md(old)} | {_md(new)} |")
+    other = report.other_changes
+    if other:
+        out += ["", f"## {_md(t('diff.document'))} ({len(other)})", ""]
+        out += [f"| {t('diff.path')} | A | B |", "|---|---|---|"]
+        for c in other:
+            out.append(f"| {_md(format_path(c.path))} | {_md(_short(c.old, 400))} | {_md(_short(c.new, 400))} |")
+    return "\n".join(out) + "\n"
+
+
+def format_json(report: DiffReport) -> str:
+    return json.dumps(report.as_data(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render(report: DiffReport, fmt: str = "text") -> str:
+    if fmt == "json":
+        return format_json(report)
+    if fmt == "md":
+        return format_md(report)
+    return format_text(report)

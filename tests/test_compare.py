@@ -1,0 +1,171 @@
+"""`roadmap compare` of five plans: the counts a person makes by hand (see five_plans.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from roadmap import adapt, store
+from roadmap.compare import format_html, format_md, format_text, load
+from roadmap.resources import model_path
+
+from five_plans import TODAY, build_region
+
+CODES = ["KG", "KZ", "TJ", "TM", "UZ"]
+MODEL_TASKS = [t.id for t in store.load(model_path()).plan.tasks]
+
+
+@pytest.fixture(scope="module")
+def region_built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return build_region(tmp_path_factory.mktemp("region"))
+
+
+@pytest.fixture
+def region(region_built: dict[str, Path], tmp_path: Path) -> list[Path]:
+    """Fresh copies for each test, in the order KG KZ TJ TM UZ."""
+    out = []
+    for code in CODES:
+        target = tmp_path / region_built[code].name
+        shutil.copyfile(region_built[code], target)
+        out.append(target)
+    return out
+
+
+def test_rows_are_model_tasks_then_each_countrys_additions(region: list[Path]) -> None:
+    comparison = load(region)
+    assert [c.label for c in comparison.columns] == CODES
+    ids = [r.task for r in comparison.rows]
+    assert len(ids) == len(MODEL_TASKS) + 3
+    assert [i for i in ids if i in MODEL_TASKS] == MODEL_TASKS
+    # Added tasks sit in their direction, after the model's tasks of that direction.
+    assert ids[ids.index("FIN-3") + 1] == "KG-FIN-1"
+    assert ids[ids.index("INT-4") + 1] == "KZ-INT-1"
+    assert ids[ids.index("EDU-4") + 1] == "UZ-EDU-1"
+    added = {r.task: r.added_by for r in comparison.rows if r.added_by}
+    assert added == {"KG-FIN-1": "KG", "KZ-INT-1": "KZ", "UZ-EDU-1": "UZ"}
+
+
+def test_kept_and_dropped_per_task(region: list[Path]) -> None:
+    rows = {r.task: r for r in load(region).rows}
+    assert (rows["CUL-4"].count("kept"), rows["CUL-4"].count("dropped")) == (3, 2)  # KG, TJ
+    assert (rows["FIN-2"].count("kept"), rows["FIN-2"].count("dropped")) == (3, 2)  # KZ, TJ
+    assert (rows["INF-3"].count("kept"), rows["INF-3"].count("dropped")) == (4, 1)  # UZ
+    assert (rows["INF-2"].count("kept"), rows["INF-2"].count("dropped")) == (4, 1)  # TM deleted it
+    assert rows["INF-2"].cells["TM"] is None
+    assert (rows["DEF-1"].count("kept"), rows["DEF-1"].count("dropped")) == (5, 0)
+    kg_added = rows["KG-FIN-1"]
+    assert kg_added.verdict("KG") == "added" and kg_added.verdict("KZ") is None
+    assert [kg_added.cells[c] is None for c in CODES] == [False, True, True, True, True]
+
+
+def test_cells_give_status_owner_and_calendar_years(region: list[Path]) -> None:
+    rows = {r.task: r for r in load(region).rows}
+    fin1 = rows["FIN-1"].cells
+    assert (fin1["KG"].status, fin1["KG"].owner, fin1["KG"].years) == ("planned", "A. Usenova", (2024, 2024))
+    assert (fin1["KZ"].owner, fin1["KZ"].years) == ("B. Nurlanova", (2022, 2022))
+    assert fin1["TJ"].years == (2023, 2023)  # TJ starts in 2023
+    assert (rows["DAT-1"].cells["KZ"].status, rows["DAT-1"].cells["KZ"].colour) == ("in_progress", "yellow")
+    assert rows["DEF-2"].cells["UZ"].colour == "green"
+    assert rows["CUL-4"].cells["KG"].colour == "grey"
+
+
+def test_totals_per_country(region: list[Path]) -> None:
+    totals = load(region).totals()
+    got = {code: [totals[code][k] for k in ("kept", "dropped", "added", "done", "in_progress", "not_needed", "owned")] for code in CODES}
+    assert got == {
+        "KG": [29, 1, 1, 2, 0, 1, 2],
+        "KZ": [29, 1, 1, 1, 1, 1, 1],
+        "TJ": [28, 2, 0, 1, 0, 2, 0],
+        "TM": [29, 1, 0, 0, 0, 0, 0],
+        "UZ": [29, 1, 1, 3, 0, 1, 0],
+    }
+    assert totals["UZ"]["percent_done"] == 10  # 3 of 30 kept or added
+
+
+def test_json_is_plain_data(cli, region: list[Path]) -> None:
+    result = cli("compare", *region, "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert [p["label"] for p in data["plans"]] == CODES
+    cul4 = next(r for r in data["rows"] if r["task"] == "CUL-4")
+    assert (cul4["kept"], cul4["dropped"]) == (3, 2)
+    assert cul4["plans"]["KG"] == {
+        "status": "not_needed", "colour": "grey", "owner": None, "years": [2027, 2027], "verdict": "dropped"
+    }
+    assert data["totals"]["TJ"]["dropped"] == 2
+
+
+def test_csv_one_row_per_task(cli, region: list[Path]) -> None:
+    result = cli("compare", *region, "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][:7] == ["Task", "Title", "Direction", "Added", "KG Status", "KG Responsible", "KG Years"]
+    assert rows[0][-2:] == ["Kept", "Dropped"]
+    assert len(rows) == 1 + len(MODEL_TASKS) + 3
+    fin2 = next(r for r in rows if r[0] == "FIN-2")
+    assert fin2[4:7] == ["planned", "A. Usenova", "2027"]
+    assert fin2[-2:] == ["3", "2"]
+    kz_added = next(r for r in rows if r[0] == "KZ-INT-1")
+    assert kz_added[3] == "KZ" and kz_added[-2:] == ["", ""]
+
+
+def test_markdown_and_text(region: list[Path]) -> None:
+    comparison = load(region)
+    md = format_md(comparison)
+    assert "| Task | Title | KG | KZ | TJ | TM | UZ | Kept | Dropped |" in md
+    assert "| Dropped | 1 | 1 | 2 | 1 | 1 |" in md
+    assert "| KZ-INT-1 | Central Asian pavilion at a design week | \u2014 | not started \u00b7 2025 | \u2014 | \u2014 | \u2014 | added by KZ |  |" in md
+    text = format_text(comparison, colour=False)
+    assert "\x1b[" not in text
+    lines = text.splitlines()
+    at = next(i for i, ln in enumerate(lines) if "FIN-1 " in ln)
+    assert "\u25cb 2024" in lines[at] and "\u25cb 2023" in lines[at]  # KG and TJ years
+    assert "A. Usenova" in lines[at + 1] and "B. Nurlanova" in lines[at + 1]  # owners below
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("\u2502UZ-EDU-1 "))
+    assert lines[at].rstrip("\u2502 ").endswith("added by") and " UZ " in lines[at + 1]
+
+
+def test_text_is_coloured_for_a_terminal(region: list[Path]) -> None:
+    text = format_text(load(region), colour=True)
+    assert "\x1b[1;32m" in text  # bold green for done
+
+
+def test_html_escapes_plan_text_and_is_self_contained(region: list[Path], tmp_path: Path) -> None:
+    adapt.add(region[0], direction="FIN", stage="S3", title="<script>alert(1)</script> & co", year=2, today=TODAY)
+    html = format_html(load(region))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+    assert "http://" not in html and "https://" not in html and "<link" not in html
+    assert '<td class="grey">not needed' in html
+
+
+def test_cli_writes_html_file(cli, region: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "region.html"
+    result = cli("compare", *region, "--format", "html", "-o", out)
+    assert result.exit_code == 0
+    assert result.stderr.strip() == f"wrote {out}"
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_deterministic(cli, region: list[Path]) -> None:
+    first = cli("compare", *region, "--format", "html").stdout
+    assert first == cli("compare", *region, "--format", "html").stdout
+
+
+def test_two_plans_of_one_country_get_file_names(cli, region: list[Path], tmp_path: Path) -> None:
+    again = tmp_path / "kg-draft.yaml"
+    shutil.copyfile(region[0], again)
+    data = json.loads(cli("compare", region[0], again, "--format", "json").stdout)
+    assert [p["label"] for p in data["plans"]] == ["KG (kg.yaml)", "KG (kg-draft.yaml)"]
+
+
+def test_cli_errors(cli, region: list[Path], tmp_path: Path) -> None:
+    missing = cli("compare", region[0], tmp_path / "nope.yaml")
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == f"{tmp_path / 'nope.yaml'}: file not found"
+    assert cli("compare").exit_code == 2
+    assert cli("compare", *region, "--format", "pdf").exit_code == 2
