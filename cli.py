@@ -45,7 +45,7 @@ def _err(text: str) -> None:
     Console(stderr=True, highlight=False, soft_wrap=True).print(text, style="red", markup=False)
 
 
-def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def command(*args: Any, on: typer.Typer | None = None, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a command; the one place where library errors become messages and exit codes."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,7 +57,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callabl
                 _err(str(exc))
                 raise typer.Exit(exc.exit_code) from None
 
-        return app.command(*args, **kwargs)(wrapper)
+        return (on or app).command(*args, **kwargs)(wrapper)
 
     return decorate
 
@@ -402,20 +402,8 @@ AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Date the status
 
 
 def render_command(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a `roadmap render NAME` command, with the same error handling as `command`."""
-
-    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(fn)
-        def wrapper(*a: Any, **k: Any) -> Any:
-            try:
-                return fn(*a, **k)
-            except RoadmapError as exc:
-                _err(str(exc))
-                raise typer.Exit(exc.exit_code) from None
-
-        return render_app.command(name)(wrapper)
-
-    return decorate
+    """Register a `roadmap render NAME` command."""
+    return command(name, on=render_app)
 
 
 def _render(kind: str, plan: Optional[Path], fmt: Optional[str], output: Optional[Path], **options: Any) -> None:

@@ -104,7 +104,7 @@ def publish(
     outputs += [
         Output("index.html", lambda: _page("site/index.html.j2", site, page("index.html"), t("site.home")), "index page"),
         Output("timeline.html", lambda: _page("site/timeline.html.j2", {**site, "svg": _inline_svg(timeline.render(plan, "svg", as_of=when))}, page("timeline.html"), t("site.timeline")), "timeline page"),
-        Output("changes.html", lambda: _page("site/changes.html.j2", {**site, "entries": changelog(doc.data, plan)}, page("changes.html"), t("site.changelog")), "change log"),
+        Output("changes.html", lambda: _page("site/changes.html.j2", {**site, "entries": _changelog_entries(doc)}, page("changes.html"), t("site.changelog")), "change log"),
         Output("proposals.html", lambda: _page("site/proposals.html.j2", {**site, **_proposals(plan, t)}, page("proposals.html"), t("site.proposals")), "proposals page"),
     ]
     written: list[Path] = []
@@ -172,39 +172,12 @@ def _proposals(plan: Any, t: Any) -> dict[str, Any]:
     }
 
 
-def changelog(data: dict[str, Any], plan: Any) -> list[dict[str, str]]:
-    """The plan's recorded history as dated sentences, oldest first.
+def _changelog_entries(doc: Any) -> list[dict[str, str]]:
+    """The change log page's rows: the same days and sentences as `roadmap changelog`."""
+    from .changelog import days
 
-    Entries one command wrote on one day are worded together (a status with its date and
-    reason is one sentence); `init`'s relabelling of the model is one line, and boxes
-    renumbered around an added task are left to the sentence about the addition.
-    """
-    from itertools import groupby
-
-    from .changes import Change
-    from .i18n import catalogue
-    from .sentences import describe
-
-    t = catalogue(plan.meta.language)
-    out = []
-    entries = data.get("history") or []
-    for (date, command), batch in groupby(entries, key=lambda e: (str(e.get("date", "")), str(e.get("command", "")))):
-        changes = []
-        for entry in batch:
-            task = entry.get("task")
-            field = str(entry.get("field", ""))
-            if field == "box.order":
-                continue
-            if task:
-                path: tuple[Any, ...] = ("tasks", task) if field == "task" else ("tasks", task, *field.split("."))
-            else:
-                path = tuple(field.split("."))
-            if command == "init" and path and path[0] == "meta" and path[:2] != ("meta", "start_year"):
-                if path == ("meta", "based_on") and isinstance(entry.get("new"), dict):
-                    base = entry["new"]
-                    out.append({"date": date, "sentence": t("site.changelog_init", model=base.get("id"), version=base.get("version"))})
-                continue
-            changes.append(Change(path, entry.get("old"), entry.get("new"), note=entry.get("note")))
-        for sentence in describe(changes, plan):
-            out.append({"date": date, "sentence": sentence})
-    return out
+    return [
+        {"date": day.date.isoformat(), "sentence": sentence}
+        for day in days(doc.data.get("history") or [], doc.plan)
+        for sentence in day.sentences
+    ]

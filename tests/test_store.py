@@ -192,3 +192,14 @@ def test_windows_bom_and_crlf_survive_an_edit(model_copy):
     assert raw.startswith("\ufeff".encode("utf-8"))
     assert b"\n" not in raw.replace(b"\r\n", b"")
     assert raw.decode("utf-8") == ("\ufeff" + text.replace("  horizon: 5\n", "  horizon: 6\n")).replace("\n", "\r\n")
+
+
+def test_new_files_get_ordinary_permissions_and_edits_keep_them(tmp_path, kg_plan):
+    os.chmod(kg_plan, 0o640)
+    store.edit(kg_plan, lambda doc: [Change(("tasks", "INF-1", "status"), "planned", "done")], command="test")
+    assert kg_plan.stat().st_mode & 0o777 == 0o640
+    fresh = tmp_path / "new.txt"
+    store.write_atomic(fresh, "x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~mask
