@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -130,10 +129,6 @@ def _field(doc: Document, task: Task, field: str) -> Any:
 # init
 
 
-def content_hash(text: str) -> str:
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def init(
     output: Path,
     *,
@@ -146,6 +141,7 @@ def init(
 ) -> list[Change]:
     """Create a country plan from the model: the model's whole text, re-labelled."""
     from .countries import country_name
+    from .lineage import content_hash
     from .resources import model_path
 
     code = country.strip().upper()

@@ -8,6 +8,7 @@ recorded hash, or the three-way merge would start from the wrong base.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from . import store
@@ -16,9 +17,8 @@ from .store import Document
 
 
 def content_hash(text: str) -> str:
-    from .adapt import content_hash as hash_text
-
-    return hash_text(text)
+    """The identity a plan records for its model: sha256 of the model's text."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def packaged_models() -> list[Path]:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from roadmap import store
-from roadmap.adapt import content_hash
+from roadmap.lineage import content_hash
 from roadmap.resources import model_path
 
 
