@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
@@ -499,9 +500,6 @@ def publish(
 
 # ---------------------------------------------------------------------------------------
 # Comparing plans and carrying model revisions: diff, compare, vision, upgrade, changelog (issue 5)
-
-from enum import Enum  # noqa: E402
-
 
 class DiffFormat(str, Enum):
     text = "text"

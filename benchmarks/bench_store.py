@@ -20,7 +20,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from roadmap import adapt, store, yamltext  # noqa: E402
-from roadmap.resources import model_path  # noqa: E402
 
 
 def big_plan(directory: Path, n: int) -> Path:

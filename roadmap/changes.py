@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .yamltext import Path, format_path, get_path, resolve_index
+from .yamltext import Path, format_path, resolve_index
 
 
 @dataclass(frozen=True)

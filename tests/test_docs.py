@@ -6,7 +6,6 @@ import re
 import shlex
 from pathlib import Path
 
-import pytest
 import typer
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")

@@ -92,7 +92,7 @@ def to_dot(scene: Scene) -> str:
         f'  edge [fontname="{font}"];',
     ]
     # Two invisible corner points keep the whole canvas, margins included.
-    out.append(f'  c0 [shape=point, style=invis, width=0.01, pos="0,0!"];')
+    out.append('  c0 [shape=point, style=invis, width=0.01, pos="0,0!"];')
     out.append(f'  c1 [shape=point, style=invis, width=0.01, pos="{_in(scene.width)},{_in(-scene.height)}!"];')
     for n, item in enumerate(scene.items):
         name = f"i{n}"
