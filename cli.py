@@ -166,10 +166,13 @@ def init(
 
     Example: roadmap init --country KG --start-year 2024 -o kg.yaml
     """
-    from roadmap.adapt import init as run
+    from roadmap.adapt import ensure_schema, init as run
 
     run(output, country=country, name=name, start_year=start_year, model=model, force=force)
     typer.echo(f"created {output}; next: roadmap status {output}", err=True)
+    schema_file = ensure_schema(output.resolve().parent)
+    if schema_file is not None:
+        typer.echo(f"wrote {schema_file.name} beside it, so editors can check the plan as you type", err=True)
 
 
 @command()

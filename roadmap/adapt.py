@@ -181,6 +181,22 @@ def init(
     return changes
 
 
+def ensure_schema(folder: Path) -> Path | None:
+    """Put roadmap.schema.json beside a new plan, so the plan's `$schema` line works in editors.
+
+    Returns the file when it was written (missing or out of date), None when it was current.
+    """
+    from .resources import schema_path
+    from .store import write_bytes_atomic
+
+    target = folder / "roadmap.schema.json"
+    current = schema_path().read_bytes()
+    if target.is_file() and target.read_bytes() == current:
+        return None
+    write_bytes_atomic(target, current)
+    return target
+
+
 # ---------------------------------------------------------------------------------------
 # Editing commands
 

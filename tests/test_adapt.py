@@ -9,7 +9,7 @@ import pytest
 
 from roadmap import store
 from roadmap.lineage import content_hash
-from roadmap.resources import model_path
+from roadmap.resources import model_path, schema_path
 
 
 def _diff(before: str, after: str) -> list[str]:
@@ -57,6 +57,7 @@ def test_init_records_the_model(tmp_path, cli):
     assert meta.based_on.hash == content_hash(model_path().read_text(encoding="utf-8"))
     text = plan.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=roadmap.schema.json")
+    assert (tmp_path / "roadmap.schema.json").read_bytes() == schema_path().read_bytes()
     assert text.count("  - id: ") >= 30  # the whole model, readable
 
 
