@@ -81,3 +81,7 @@ class ModelNotFound(RoadmapError):
 
 class HashMismatch(RoadmapError):
     """A model file given as a plan's base is not the version the plan was derived from."""
+
+
+class WriteFailed(RoadmapError):
+    """The operating system refused to write a file (permissions, a full disk, no folder)."""

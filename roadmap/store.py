@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from . import yamltext
 from .changes import Change, apply_to_data
 from .checks import Issue, check
-from .errors import Busy, EditRefused, Finding, PlanInvalid
+from .errors import Busy, EditRefused, Finding, PlanInvalid, WriteFailed
 from .model import Roadmap
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -103,7 +103,10 @@ def read_text(path: Path, label: str | None = None) -> str:
                 )
             ]
         )
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanInvalid([Finding(label, None, None, "", f"cannot read: {exc.strerror or exc}")]) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -227,11 +230,17 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Serialise commands editing the same plan (a hidden lock file beside it)."""
     from filelock import FileLock, Timeout
 
+    if not path.parent.is_dir():
+        raise WriteFailed(f"cannot edit {path}: the folder {path.parent} does not exist")
     lock = FileLock(str(path.parent / f".{path.name}.lock"))
     try:
         lock.acquire(timeout=timeout)
     except Timeout:
         raise Busy(f"{path}: another roadmap command is editing this plan; try again") from None
+    except OSError as exc:
+        raise WriteFailed(
+            f"cannot edit {path}: {exc.strerror or exc} (the folder must exist and be writable)"
+        ) from None
     try:
         yield
     finally:
@@ -257,7 +266,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
         mode = _new_file_mode()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise WriteFailed(f"cannot write {path}: {exc.strerror or exc}; check the folder exists and you may write in it") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -265,11 +277,13 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise WriteFailed(f"cannot write {path}: {exc.strerror or exc}; nothing was changed") from None
         raise
     try:
         dir_fd = os.open(directory, os.O_RDONLY)

@@ -203,3 +203,22 @@ def test_new_files_get_ordinary_permissions_and_edits_keep_them(tmp_path, kg_pla
     mask = os.umask(0)
     os.umask(mask)
     assert fresh.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_unwritable_places_give_a_message_not_a_traceback(tmp_path, cli, kg_plan):
+    missing = tmp_path / "no-such-folder" / "kg.yaml"
+    result = cli("init", "--country", "KG", "-o", missing)
+    assert result.exit_code == 1
+    assert f"cannot edit {missing}" in result.stderr and "Traceback" not in result.output
+    result = cli("schema", "-o", tmp_path / "no-such-folder" / "s.json")
+    assert result.exit_code == 1 and "cannot write" in result.stderr
+    if os.geteuid() != 0:  # root may write anywhere
+        folder = kg_plan.parent
+        os.chmod(folder, 0o500)
+        try:
+            before = kg_plan.read_bytes()
+            result = cli("tick", kg_plan, "INF-1")
+            assert result.exit_code == 1 and "cannot" in result.stderr
+            assert kg_plan.read_bytes() == before
+        finally:
+            os.chmod(folder, 0o700)
