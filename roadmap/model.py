@@ -85,8 +85,8 @@ class Meta(Strict):
     start_year: int = Field(ge=1900, le=2200, description='The calendar year of "first year".')
     horizon: int = Field(5, ge=1, le=50, description="Number of plan years (first year .. last year).")
     as_of: dt.date | None = Field(None, description="The date the plan's statuses describe.")
-    authors: list[Person] = []
-    acknowledgements: list[str] = []
+    authors: list[Person] = Field(default_factory=list)
+    acknowledgements: list[str] = Field(default_factory=list)
     contact: Contact | None = None
     based_on: BasedOn | None = None
 
@@ -126,7 +126,7 @@ class SuccessRule(Strict):
 class Vision(Strict):
     title: str | None = None
     intro: str | None = None
-    goals: list[Goal] = []
+    goals: list[Goal] = Field(default_factory=list)
     success_rule: SuccessRule | None = None
 
 
@@ -149,7 +149,7 @@ class Direction(Strict):
     id: Id
     number: int = Field(ge=1)
     name: Text
-    guiding_questions: list[str] = []
+    guiding_questions: list[str] = Field(default_factory=list)
     narrative: str | None = Field(None, description="Markdown.")
 
 
@@ -189,17 +189,17 @@ class Task(Strict):
     box: Box | None = None
     year_start: int = Field(ge=1, description="Plan year (1 = meta.start_year).")
     year_end: int = Field(ge=1)
-    persons_involved: list[str] = []
-    expected_results: list[str] = []
-    success_indicators: list[Text | Indicator] = []
-    international_examples: list[str] = []
-    depends_on: list[Id] = []
+    persons_involved: list[str] = Field(default_factory=list)
+    expected_results: list[str] = Field(default_factory=list)
+    success_indicators: list[Text | Indicator] = Field(default_factory=list)
+    international_examples: list[str] = Field(default_factory=list)
+    depends_on: list[Id] = Field(default_factory=list)
     status: Status = Status.planned
     status_date: dt.date | None = None
     status_note: str | None = None
     owner: Owner | None = None
     origin: Origin = Origin.model
-    comments: list[Comment] = []
+    comments: list[Comment] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _years(self) -> Task:
@@ -254,19 +254,19 @@ class Conflict(Strict):
 class Roadmap(Strict):
     schema_version: Literal["1"] = SCHEMA_VERSION
     meta: Meta
-    vision: Vision = Vision()
-    audiences: list[Audience] = []
+    vision: Vision = Field(default_factory=Vision)
+    audiences: list[Audience] = Field(default_factory=list)
     stages: list[Stage] = Field(min_length=1)
     directions: list[Direction] = Field(min_length=1)
-    tasks: list[Task] = []
-    sections: list[Section] = []
+    tasks: list[Task] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
     renamed: dict[str, str] = Field(
-        {}, description="Task ids this version renamed: old id -> new id (read by `upgrade`)."
+        default_factory=dict, description="Task ids this version renamed: old id -> new id (read by `upgrade`)."
     )
     conflicts: list[Conflict] = Field(
-        [], description="Unresolved collisions between a model upgrade and the country's edits (see Conflict)."
+        default_factory=list, description="Unresolved collisions between a model upgrade and the country's edits (see Conflict)."
     )
-    history: list[HistoryEntry] = []
+    history: list[HistoryEntry] = Field(default_factory=list)
 
     def task(self, task_id: str) -> Task:
         for t in self.tasks:
