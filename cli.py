@@ -364,9 +364,10 @@ def status(
         return
     from rich.console import Console
 
+    from roadmap.i18n import catalogue
     from roadmap.render.terminal import status_view
 
-    Console(highlight=False).print(status_view(data))
+    Console(highlight=False).print(status_view(data, catalogue(doc.plan.meta.language)))
 
 
 @command()

@@ -8,6 +8,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..i18n import Catalogue
+
 SYMBOL = {"green": "\u2713", "yellow": "\u25d0", "red": "\u25cb", "grey": "\u2013"}
 STYLE = {"green": "bold green", "yellow": "bold yellow", "red": "bold red", "grey": "dim"}
 
@@ -21,27 +23,33 @@ def _percent(row: dict[str, Any]) -> str:
     return "-" if row["percent"] is None else f"{row['done']}/{row['total']} {row['percent']}%"
 
 
-def status_view(summary: dict[str, Any]) -> RenderableType:
+def status_view(summary: dict[str, Any], t: Catalogue) -> RenderableType:
     first, last = summary["years"]
     overall = summary["overall"]
     head = Text()
     head.append(f"{summary['title']}\n", style="bold")
-    head.append(f"as of {summary['as_of']} \u00b7 plan years {first}-{last} \u00b7 ")
-    head.append(f"done {_percent(overall)}", style="bold")
+    head.append(t("terminal.heading", as_of=summary["as_of"], first=first, last=last))
+    head.append(t("terminal.done_share", share=_percent(overall)), style="bold")
     head.append(
-        f"  ({overall['green']} done, {overall['yellow']} in progress, "
-        f"{overall['red']} not started, {overall['grey']} not needed)\n"
+        t(
+            "terminal.counts",
+            done=overall["green"],
+            in_progress=overall["yellow"],
+            planned=overall["red"],
+            not_needed=overall["grey"],
+        )
+        + "\n"
     )
-    head.append("Legend: ")
-    for colour, word in (("green", "done"), ("yellow", "in progress"), ("red", "not started"), ("grey", "not needed")):
-        head.append(f"{SYMBOL[colour]} {word}  ", style=STYLE[colour])
+    head.append(t("terminal.legend"))
+    for colour, status in (("green", "done"), ("yellow", "in_progress"), ("red", "planned"), ("grey", "not_needed")):
+        head.append(f"{SYMBOL[colour]} {t('status.' + status)}  ", style=STYLE[colour])
 
     table = Table(show_lines=False, pad_edge=False, padding=(0, 1), expand=False)
-    table.add_column("Direction", overflow="fold", max_width=16)
+    table.add_column(t("terminal.direction"), overflow="fold", max_width=16)
     stage_rows = summary["stages"]
     for stage in stage_rows:
         table.add_column(f"S{stage['number']}", overflow="fold")
-    table.add_column("Done", justify="right", no_wrap=True)
+    table.add_column(t("terminal.done_column"), justify="right", no_wrap=True)
     names = {d["id"]: d for d in summary["directions"]}
     for direction_id, cells in summary["matrix"].items():
         row: list[RenderableType] = [names[direction_id]["name"]]
@@ -51,7 +59,7 @@ def status_view(summary: dict[str, Any]) -> RenderableType:
         row.append(_percent(names[direction_id]))
         table.add_row(*row)
     table.add_section()
-    table.add_row("All stages", *[_percent(s) for s in stage_rows], _percent(overall))
+    table.add_row(t("terminal.all_stages"), *[_percent(s) for s in stage_rows], _percent(overall))
 
     stages = Text()
     for stage in stage_rows:
@@ -60,9 +68,9 @@ def status_view(summary: dict[str, Any]) -> RenderableType:
 
     parts: list[RenderableType] = [head, table, stages]
     for key, title in (
-        ("overdue", "Overdue"),
-        ("unowned", "Remaining tasks without an owner"),
-        ("due_this_year", f"Due in {summary['as_of'][:4]}"),
+        ("overdue", t("terminal.overdue")),
+        ("unowned", t("terminal.unowned")),
+        ("due_this_year", t("terminal.due", year=summary["as_of"][:4])),
     ):
         items = summary[key]
         parts.append(Text(f"{title}: {len(items)}", style="bold"))
