@@ -146,3 +146,23 @@ def test_markdown_escapes_plan_text(tmp_path: Path) -> None:
     md = tables.render(plan_of(hostile_plan(tmp_path / "kg.yaml")), "md").decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
     assert "<script" not in md
+
+
+def test_xlsx_rows_are_tall_enough_to_print_their_wrapped_text(tmp_path: Path) -> None:
+    """Spreadsheet programs do not grow rows for wrapped text in a file they did not lay out."""
+    import io
+
+    import openpyxl
+
+    from roadmap import store
+    from roadmap.i18n import catalogue
+    from roadmap.render.tables import to_xlsx
+    from roadmap.resources import model_path
+
+    plan = store.load(model_path()).plan
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(plan, catalogue("en")))).active
+    ids = {sheet.cell(row=r, column=1).value: r for r in range(2, sheet.max_row + 1)}
+    heights = {task: sheet.row_dimensions[row].height for task, row in ids.items()}
+    assert all(h and h >= 16 for h in heights.values())
+    # DEF-2 lists four actors and three long international examples; CUL-1 two actors.
+    assert heights["DEF-2"] > heights["CUL-1"] * 1.5

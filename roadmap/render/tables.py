@@ -126,6 +126,7 @@ def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
             cell.font = body
             cell.alignment = wrap
             cell.border = border
+        sheet.row_dimensions[n].height = _row_height(values, [w for _, w in XLSX_COLUMNS])
         if plan.meta.kind == "plan":
             status_cell = sheet.cell(row=n, column=len(values))
             status_cell.fill = PatternFill("solid", fgColor=palette.hex_rgb(palette.FILL[row.status]))
@@ -151,6 +152,24 @@ def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).save()  # save_workbook() would stamp "modified" with now
     return fixed_zip(buffer.getvalue(), when)
+
+
+def _row_height(values: list[Any], widths: list[int]) -> float:
+    """Points tall enough for the longest wrapped cell.
+
+    Excel and LibreOffice do not grow rows for wrapped text in a file they did not lay out
+    themselves, so a printed action plan would cut its cells off; estimate it here
+    (a 10-point font fits about 1.25 characters per unit of column width).
+    """
+    import math
+
+    lines = 1
+    for value, width in zip(values, widths):
+        text = "" if value is None else str(value)
+        per_line = max(int(width * 1.25) - 1, 1)
+        needed = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+        lines = max(lines, needed)
+    return round(13 * lines + 3, 1)
 
 
 def _xlsx_values(row: Row) -> list[Any]:
