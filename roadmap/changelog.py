@@ -20,11 +20,10 @@ from typing import Any
 from .changes import Change
 from .history import from_history
 from .i18n import Catalogue, catalogue
+from .lineage import IDENTITY_FIELDS
 from .model import Roadmap
 from .sentences import describe
 
-# What init records about the document itself: one "created" sentence says it all.
-_IDENTITY = {"id", "kind", "title", "scope", "country", "version", "based_on", "published"}
 
 
 @dataclass
@@ -74,7 +73,7 @@ def _run(changes: list[Change], plan: Roadmap, t: Catalogue) -> list[str]:
             if country
             else t("changelog.created_plain", model=model, version=version)
         )
-        changes = [c for c in changes if not (c.path[0] == "meta" and len(c.path) == 2 and c.path[1] in _IDENTITY)]
+        changes = [c for c in changes if not (c.path[0] == "meta" and len(c.path) == 2 and c.path[1] in IDENTITY_FIELDS)]
     for c in changes:
         special = _special(c, t)
         if special is None:

@@ -18,7 +18,8 @@ from .yamltext import Path
 
 # Mappings compared field by field; anything else is one value.
 _RECURSE = {("meta",), ("vision",), ("vision", "success_rule"), ("box",)}
-_BY_ID = {
+# Lists of records matched by id, in diff and in upgrade.
+ID_LISTS = {
     ("tasks",),
     ("stages",),
     ("directions",),
@@ -106,7 +107,7 @@ def group_key(change: Change) -> tuple[str | int, ...]:
     path = change.path
     if len(path) >= 3 and tuple(path[:2]) == ("vision", "goals"):
         return tuple(path[:3])  # a goal's reached, date and evidence
-    if len(path) >= 2 and (path[0],) in _BY_ID:
+    if len(path) >= 2 and (path[0],) in ID_LISTS:
         return (*path[:2], *path[2:3])  # an item's field
     return tuple(path[:2])
 
@@ -151,7 +152,7 @@ def _diff_value(old: Any, new: Any, path: Path) -> list[Change]:
     if old == new:
         return []
     shape = _shape(path)
-    if tuple(path) in _BY_ID and isinstance(old, list) and isinstance(new, list):
+    if tuple(path) in ID_LISTS and isinstance(old, list) and isinstance(new, list):
         return _diff_by_id(old, new, path)
     if shape in _RECURSE and isinstance(old, dict) and isinstance(new, dict):
         return _diff_mapping(old, new, path)
@@ -162,7 +163,7 @@ def _diff_value(old: Any, new: Any, path: Path) -> list[Change]:
 
 def _is_record(path: Path) -> bool:
     """An item of an id-matched list: compare its fields one by one."""
-    return len(path) >= 2 and tuple(path[:-1]) in _BY_ID
+    return len(path) >= 2 and tuple(path[:-1]) in ID_LISTS
 
 
 def _diff_by_id(old: list[Any], new: list[Any], path: Path) -> list[Change]:

@@ -16,6 +16,13 @@ from .errors import HashMismatch, ModelNotFound
 from .store import Document
 
 
+# The meta fields that say which document a plan is, not what it plans: `init` sets them,
+# so a diff against the model and the change log leave them out.
+IDENTITY_FIELDS = frozenset(
+    {"id", "kind", "title", "scope", "country", "version", "based_on", "published", "as_of"}
+)
+
+
 def content_hash(text: str) -> str:
     """The identity a plan records for its model: sha256 of the model's text."""
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()

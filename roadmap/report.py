@@ -17,11 +17,10 @@ from typing import Any
 from . import diff as diffing
 from .changes import Change
 from .i18n import Catalogue, catalogue
+from .lineage import IDENTITY_FIELDS
 from .model import Roadmap
 from .yamltext import format_path
 
-# With --model, these only say which document a plan is; init always changes them.
-IDENTITY = {"id", "kind", "title", "scope", "country", "version", "based_on", "published", "as_of"}
 
 
 @dataclass
@@ -157,7 +156,7 @@ def build(
             )
         label = f"model {base.plan.meta.id} {base.plan.meta.version}"
         report = _report(Side(label, base.plan), Side(plan.label, plan.plan), fields)
-        report.changes = [c for c in report.changes if not (c.path[0] == "meta" and c.path[1] in IDENTITY)]
+        report.changes = [c for c in report.changes if not (c.path[0] == "meta" and c.path[1] in IDENTITY_FIELDS)]
         report.notes += notes
         return report
     if b is None:

@@ -29,7 +29,7 @@ from typing import Any
 
 from . import lineage, store
 from .changes import Change, applied
-from .diff import TASK_GROUPS, normalise
+from .diff import ID_LISTS, TASK_GROUPS, normalise
 from .errors import BadValue
 from .history import task_path
 from .i18n import Catalogue, catalogue
@@ -39,7 +39,6 @@ from .yamltext import Path as DataPath
 from .yamltext import format_path, get_path
 
 # Lists of records matched by id, and the fields of their records that belong to the country.
-_BY_ID = {("tasks",), ("stages",), ("directions",), ("audiences",), ("sections",), ("vision", "goals")}
 _COUNTRY_FIELDS = {
     ("tasks",): {"status", "status_date", "status_note", "owner", "comments", "origin"},
     ("vision", "goals"): {"reached", "reached_on", "evidence"},
@@ -146,7 +145,7 @@ def _shape(path: DataPath) -> tuple[str, ...]:
     """The path with ids replaced by '*': ('tasks', 'DAT-2', 'box') -> ('tasks', '*', 'box')."""
     out: list[str] = []
     for step in path:
-        out.append("*" if tuple(out) in _BY_ID else str(step))
+        out.append("*" if tuple(out) in ID_LISTS else str(step))
     return tuple(out)
 
 
@@ -245,7 +244,7 @@ class _Merger:
         if t == b:
             return
         shape = _shape(path)
-        if shape in _BY_ID and isinstance(b, list) and isinstance(t, list) and isinstance(o, list):
+        if shape in ID_LISTS and isinstance(b, list) and isinstance(t, list) and isinstance(o, list):
             self._items(path, b, t, o)
         elif self._is_record(shape) and all(isinstance(v, dict) for v in (b, t, o)):
             self._record(path, shape, b, t, o)
@@ -254,7 +253,7 @@ class _Merger:
 
     @staticmethod
     def _is_record(shape: tuple[str, ...]) -> bool:
-        return shape in _RECORDS or (shape[-1:] == ("*",) and shape[:-1] in _BY_ID)
+        return shape in _RECORDS or (shape[-1:] == ("*",) and shape[:-1] in ID_LISTS)
 
     def _record(self, path: DataPath, shape: tuple[str, ...], b: dict, t: dict, o: dict) -> None:
         list_shape = shape[:-1] if shape[-1:] == ("*",) else None
