@@ -68,3 +68,22 @@ def kg_plan(tmp_path: Path) -> Path:
     adapt.assign(plan, ["FIN-1", "FIN-2"], owner="A. Usenova", org="Ministry of Economy", today=TODAY)
     adapt.revise(plan, "DAT-2", add_results=["OKED codes for crafts adopted"], today=TODAY)
     return plan
+
+
+@pytest.fixture(scope="session")
+def region_built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Five country plans made with the real commands (see five_plans.py), built once."""
+    from five_plans import build_region
+
+    return build_region(tmp_path_factory.mktemp("region"))
+
+
+@pytest.fixture
+def region(region_built: dict[str, Path], tmp_path: Path) -> list[Path]:
+    """Fresh copies of the five plans for each test, in the order KG KZ TJ TM UZ."""
+    out = []
+    for code in ("KG", "KZ", "TJ", "TM", "UZ"):
+        target = tmp_path / region_built[code].name
+        shutil.copyfile(region_built[code], target)
+        out.append(target)
+    return out

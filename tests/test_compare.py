@@ -8,32 +8,15 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 
 from roadmap import adapt, store
 from roadmap.compare import format_html, format_md, format_text, load
 from roadmap.resources import model_path
 
-from five_plans import TODAY, build_region
+from five_plans import TODAY
 
 CODES = ["KG", "KZ", "TJ", "TM", "UZ"]
 MODEL_TASKS = [t.id for t in store.load(model_path()).plan.tasks]
-
-
-@pytest.fixture(scope="module")
-def region_built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return build_region(tmp_path_factory.mktemp("region"))
-
-
-@pytest.fixture
-def region(region_built: dict[str, Path], tmp_path: Path) -> list[Path]:
-    """Fresh copies for each test, in the order KG KZ TJ TM UZ."""
-    out = []
-    for code in CODES:
-        target = tmp_path / region_built[code].name
-        shutil.copyfile(region_built[code], target)
-        out.append(target)
-    return out
 
 
 def test_rows_are_model_tasks_then_each_countrys_additions(region: list[Path]) -> None:

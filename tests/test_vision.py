@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,24 +16,9 @@ from roadmap.changes import Change
 from roadmap.errors import BadValue, UnknownId
 from roadmap.vision import format_text, load
 
-from five_plans import TODAY, build_region
+from five_plans import TODAY
 
 CODES = ["KG", "KZ", "TJ", "TM", "UZ"]
-
-
-@pytest.fixture(scope="module")
-def region_built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return build_region(tmp_path_factory.mktemp("region"))
-
-
-@pytest.fixture
-def region(region_built: dict[str, Path], tmp_path: Path) -> list[Path]:
-    out = []
-    for code in CODES:
-        target = tmp_path / region_built[code].name
-        shutil.copyfile(region_built[code], target)
-        out.append(target)
-    return out
 
 
 def counts(report) -> dict[str, int]:
