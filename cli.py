@@ -27,6 +27,31 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"roadmap {version('roadmap')}")
+        except PackageNotFoundError:
+            typer.echo("roadmap (not installed: running from a source folder)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Adapt, track, publish and compare creative-economy road maps.
+
+    Without a PLAN, commands read the embedded Central Asia model (the Green Paper, 2021).
+    """
+
+
 # ---------------------------------------------------------------------------------------
 # Shared options, defined once
 
@@ -142,15 +167,22 @@ DirectionOpt = Annotated[Optional[str], typer.Option("--direction", help="A dire
 StageOpt = Annotated[Optional[str], typer.Option("--stage", help="A stage id, number or name (all its tasks).")]
 
 
-def _report(changes: list[Any], dry_run: bool, warnings: Optional[list[str]] = None) -> None:
-    for warning in warnings or []:
+def _report(edit: Any, dry_run: bool, *, to: str = "stdout") -> list[str]:
+    """Print what an editing command did (or would do), one sentence per change; return the sentences."""
+    from roadmap.sentences import told
+
+    for note in getattr(edit, "notes", []):
+        typer.echo(f"note: {note}", err=True)
+    for warning in getattr(edit, "warnings", []):
         _warn(f"warning: {warning}")
-    for change in changes:
-        typer.echo(("would change " if dry_run else "") + change.describe())
-    if not changes:
+    lines = told(edit, edit.plan) if getattr(edit, "plan", None) is not None else [c.describe() for c in edit]
+    for line in lines:
+        typer.echo(("(dry run) " if dry_run else "") + line, err=to == "stderr")
+    if not edit:
         typer.echo("nothing to change", err=True)
     elif dry_run:
-        typer.echo(f"dry run: {len(changes)} change(s), nothing written", err=True)
+        typer.echo(f"dry run: {len(edit)} change(s), nothing written", err=True)
+    return lines
 
 
 @command()
@@ -204,23 +236,31 @@ def add(
     box: Annotated[Optional[str], typer.Option("--box", help="Flowchart box text (default: the title).")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="Plan year (1 = first year).")] = None,
     years: Annotated[Optional[str], typer.Option("--years", help="Plan years N-M, e.g. 2-4.")] = None,
-    after: Annotated[Optional[str], typer.Option("--after", help="Task it follows (and depends on).")] = None,
+    after: Annotated[Optional[str], typer.Option("--after", help="Task in the same direction it follows (and depends on).")] = None,
     owner: Annotated[Optional[str], typer.Option("--owner", help="Responsible person.")] = None,
     dry_run: DryRunOpt = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the new id and what changed as JSON.")] = False,
 ) -> None:
-    """Step 1: add a task the model is missing; prints its new id (e.g. KG-FIN-1).
+    """Step 1: add a task the model is missing; prints its new id (e.g. KG-FIN-1) and nothing else on stdout.
 
-    Example: roadmap add kg.yaml --direction FIN --stage 2 --title "Crowdfunding guide" --year 2
+    Years are plan years (1 = the first year) or calendar years (2025-2026). The new box
+    goes into its direction's row by stage and time, or right after --after.
+
+    Example: roadmap add kg.yaml --direction FIN --stage 2 --title "Crowdfunding guide" --years 2025-2026
     """
     from roadmap.adapt import add as run
+    from roadmap.sentences import told
 
-    changes = run(
+    edit = run(
         plan, direction=direction, stage=stage, title=title, box=box, year=year, years=years,
         after=after, owner=owner, dry_run=dry_run,
     )
-    _report(changes[:-1], dry_run)
-    sys.stdout.write(f"{changes[-1].task}\n")
-    typer.echo(("would add " if dry_run else "added ") + changes[-1].describe(), err=True)
+    new_id = edit[-1].task
+    if as_json:
+        _emit_json({"id": new_id, "dry_run": dry_run, "changes": told(edit, edit.plan)})
+    else:
+        _report(edit, dry_run, to="stderr")
+        sys.stdout.write(f"{new_id}\n")
 
 
 @command()
@@ -232,7 +272,7 @@ def shift(
     stage: StageOpt = None,
     every: Annotated[bool, typer.Option("--all", help="Move every task.")] = False,
     start_year: Annotated[Optional[int], typer.Option("--start-year", help="Re-anchor the plan's first year.")] = None,
-    cascade: Annotated[bool, typer.Option("--cascade", help="Move dependent tasks along.")] = False,
+    cascade: Annotated[bool, typer.Option("--cascade", help="Move along what follows: the next boxes in each task's flowchart row (its arrows) and tasks that depend on it.")] = False,
     dry_run: DryRunOpt = False,
 ) -> None:
     """Step 2: move tasks by N years, or re-anchor the whole plan with --start-year.
@@ -241,12 +281,11 @@ def shift(
     """
     from roadmap.adapt import shift as run
 
-    warnings: list[str] = []
-    changes = run(
+    edit = run(
         plan, tasks or [], by=by, direction=direction, stage=stage, every=every, start_year=start_year,
-        cascade=cascade, dry_run=dry_run, warnings=warnings,
+        cascade=cascade, dry_run=dry_run,
     )
-    _report(changes, dry_run, warnings)
+    _report(edit, dry_run)
 
 
 @command()
@@ -257,15 +296,21 @@ def assign(
     org: Annotated[Optional[str], typer.Option("--org", help="Their organisation.")] = None,
     contact: Annotated[Optional[str], typer.Option("--contact", help="E-mail or phone.")] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the owner.")] = False,
+    direction: DirectionOpt = None,
+    stage: StageOpt = None,
     dry_run: DryRunOpt = False,
 ) -> None:
-    """Step 3: assign a responsible person to tasks.
+    """Step 3: assign a responsible person to tasks (by id, or all of a direction and/or stage).
 
     Example: roadmap assign kg.yaml FIN-1 FIN-2 --owner "A. Usenova" --org "Ministry of Economy"
     """
     from roadmap.adapt import assign as run
 
-    _report(run(plan, tasks or [], owner=owner, org=org, contact=contact, clear=clear, dry_run=dry_run), dry_run)
+    edit = run(
+        plan, tasks or [], owner=owner, org=org, contact=contact, clear=clear, direction=direction, stage=stage,
+        dry_run=dry_run,
+    )
+    _report(edit, dry_run)
 
 
 @command()
@@ -306,6 +351,17 @@ def remove(plan: PlanRequired, task: Annotated[str, typer.Argument(help="Id of a
 
 
 @command()
+def undo(plan: PlanRequired, dry_run: DryRunOpt = False) -> None:
+    """Take back the last recorded command (recorded itself, so undo twice to redo).
+
+    Example: roadmap undo kg.yaml --dry-run
+    """
+    from roadmap.undo import undo as run
+
+    _report(run(plan, dry_run=dry_run), dry_run)
+
+
+@command()
 def history(
     plan: PlanRequired,
     task: Annotated[Optional[str], typer.Option("--task", help="Only this task's changes.")] = None,
@@ -315,29 +371,17 @@ def history(
 
     Example: roadmap history kg.yaml --task DAT-2
     """
-    from roadmap.store import load
+    from roadmap.changelog import lines
+    from roadmap.history import entries_of
 
-    doc = load(plan)
-    entries = [e for e in doc.data.get("history") or [] if task is None or str(e.get("task", "")).lower() == task.lower()]
+    plan_data, entries = entries_of(plan, task)
     if as_json:
         _emit_json(entries)
         return
-    for e in entries:
-        where = e.get("task") or ""
-        note = f"  ({e['note']})" if e.get("note") else ""
-        typer.echo(f"{e['date']}  {e['command']:<8} {where:<10} {e['field']}: {_show(e.get('old'))} -> {_show(e.get('new'))}{note}")
+    for line in lines(entries, plan_data):
+        typer.echo(line)
     if not entries:
         typer.echo("no recorded changes", err=True)
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, dict):
-        return str(value.get("title") or value.get("name") or value.get("text") or json.dumps(value, ensure_ascii=False))
-    if isinstance(value, list):
-        return "; ".join(_show(v) for v in value) or "(empty)"
-    return str(value)
 
 
 @command()
@@ -634,7 +678,15 @@ class Prefer(str, Enum):
 @command(name="upgrade")
 def upgrade_cmd(
     plan: PlanRequired,
-    to: Annotated[Path, typer.Option("--to", help="The revised model to take in.", show_default=False)],
+    to: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--to",
+            help="The revised model to take in: a file CCAN published. Default: the model shipped with this "
+            "version of roadmap (newer releases ship revised models: pip install -U roadmap).",
+            show_default=False,
+        ),
+    ] = None,
     base: Annotated[
         Optional[Path],
         typer.Option(
@@ -666,11 +718,13 @@ def upgrade_cmd(
     updated and every change is recorded in the history. Rerun with --prefer to settle
     conflicts left by an earlier upgrade.
 
-    Example: roadmap upgrade kg.yaml --to central-asia-model-2021.2.yaml --dry-run
+    Example: roadmap upgrade kg.yaml --dry-run
+
+    Example: roadmap upgrade kg.yaml --to central-asia-model-2021.2.yaml --prefer ours
     """
     from roadmap.upgrade import format_text, upgrade
 
-    result = upgrade(plan, to=to, base=base, prefer=prefer.value if prefer else None, dry_run=dry_run)
+    result = upgrade(plan, to=_plan(to), base=base, prefer=prefer.value if prefer else None, dry_run=dry_run)
     sys.stdout.write(format_text(result, dry_run=dry_run))
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import store
-from .changes import Change
+from .changes import Change, Edit
 from .errors import BadValue, EditRefused, FileExists, UnknownId
 from .model import Roadmap, Status, Task
 from .store import Document
@@ -65,17 +65,30 @@ def find_task(plan: Roadmap, task_id: str) -> Task:
 
 def find_direction(plan: Roadmap, word: str) -> str:
     for d in plan.directions:
-        if word.lower() in (d.id.lower(), d.name.lower(), str(d.number)):
+        if word.strip().lower() in (d.id.lower(), d.name.lower(), str(d.number)) or _words(word) == _words(d.name):
             return d.id
     valid = ", ".join(f"{d.id} ({d.name})" for d in plan.directions)
     raise UnknownId(f'unknown direction "{word}"; the directions are: {valid}')
 
 
+def _words(text: str) -> str:
+    """A name as people type it: case, punctuation and extra spaces do not matter."""
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
+
+
 def find_stage(plan: Roadmap, word: str) -> str:
+    """A stage by id, number, name, "stage 2", or its key message (the documents print
+    "Cooperation" and "Self-awareness" as the stages' short names)."""
+    wanted = _words(word)
     for s in plan.stages:
-        if word.lower() in (s.id.lower(), s.name.lower(), str(s.number)):
+        names = {s.id.lower(), _words(s.name), str(s.number), f"stage {s.number}", f"s{s.number}"}
+        if s.key_message:
+            names.add(_words(s.key_message))
+        if wanted in names or word.strip().lower() in names:
             return s.id
-    valid = ", ".join(f"{s.id} ({s.name})" for s in plan.stages)
+    valid = ", ".join(
+        f"{s.id} ({s.name}{', ' + s.key_message if s.key_message else ''})" for s in plan.stages
+    )
     raise UnknownId(f'unknown stage "{word}"; the stages are: {valid}')
 
 
@@ -222,49 +235,90 @@ def tick(
 ) -> list[Change]:
     """Step 1: mark tasks done, in progress, planned again, or not needed (with a reason)."""
     state = parse_status(status)
-    when = parse_date(on) or today or dt.date.today()
+    current = today or dt.date.today()
+    when = parse_date(on) or current
+    if when > current:
+        raise BadValue(
+            f"--on {when.isoformat()} is in the future (today is {current.isoformat()}); "
+            "record a status when it happens. To plan a task for later, use `roadmap shift`"
+        )
     if state is Status.not_needed and not (note and note.strip()):
         raise BadValue('--status not-needed needs --note "the reason it is not needed"')
 
-    def compute(doc: Document) -> list[Change]:
+    def compute(doc: Document) -> Edit:
         changes: list[Change] = []
+        notes: list[str] = []
+        first_year = doc.plan.calendar_year(1)
+        if state is not Status.planned and when.year < first_year:
+            notes.append(
+                f"{when.isoformat()} is before the plan's first year ({first_year}): "
+                "recorded as done before the plan started"
+            )
         for task in select(doc.plan, ids, direction=direction, stage=stage):
             if state is Status.not_needed and task.owner is not None:
                 raise EditRefused(
                     f"{task.id} has an owner ({task.owner.name}); a task that is not needed has none: "
                     f"clear it first with `roadmap assign PLAN {task.id} --clear`"
                 )
+            old_status = _field(doc, task, "status") or Status.planned.value
+            old_note = _field(doc, task, "status_note")
+            new_note = note
+            if note is None and old_note:
+                if old_status == state.value:
+                    new_note = old_note  # same status again (a new date): its reason stays
+                else:
+                    notes.append(
+                        f'{task.id}: the note "{old_note}" went with its old status ({old_status.replace("_", " ")}) '
+                        "and is dropped; the history keeps it. Give --note to write a new one"
+                    )
             changes += _set(task, "status", _field(doc, task, "status"), state.value, note)
             if state is Status.planned:
                 changes += _set(task, "status_date", _field(doc, task, "status_date"), None)
             else:
                 changes += _set(task, "status_date", _field(doc, task, "status_date"), when.isoformat())
-            changes += _set(task, "status_note", _field(doc, task, "status_note"), note)
-        return changes
+            changes += _set(task, "status_note", old_note, new_note)
+        return Edit(changes, notes=notes)
 
     return _edit(path, "tick", compute, dry_run=dry_run, today=today)
 
 
-def _parse_years(plan: Roadmap, year: int | None, years: str | None) -> tuple[int, int]:
+def _parse_years(plan: Roadmap, year: int | None, years: str | None) -> tuple[int, int] | None:
+    """Plan years from --year/--years, which take plan years (2-3) or calendar years (2025-2026).
+
+    The two cannot be confused: plans run at most 50 years, calendar years start at 1900.
+    None when neither option is given.
+    """
     if year is not None and years is not None:
         raise BadValue("give either --year or --years, not both")
+    if years is None and year is None:
+        return None
     if years is not None:
         try:
-            first, _, last = years.partition("-")
+            first, _, last = years.strip().partition("-")
             start, end = int(first), int(last or first)
         except ValueError:
-            raise BadValue(f'--years "{years}" should look like 2-4 (plan years)') from None
-    else:
-        start = end = year if year is not None else 1
-    for value in (start, end):
-        if not 1 <= value <= plan.meta.horizon:
             raise BadValue(
-                f"year {value} is outside the plan's horizon: use 1 to {plan.meta.horizon} "
-                f"({plan.calendar_year(1)}-{plan.calendar_year(plan.meta.horizon)})"
-            )
-    if end < start:
+                f'--years "{years}" should look like 2-4 (plan years) or 2025-2027 (calendar years)'
+            ) from None
+    else:
+        start = end = year  # type: ignore[assignment]
+    first, last = _plan_year(plan, start), _plan_year(plan, end)
+    if last < first:
         raise BadValue(f"--years {years}: the last year is before the first")
-    return start, end
+    return first, last
+
+
+def _plan_year(plan: Roadmap, value: int) -> int:
+    horizon = plan.meta.horizon
+    first, last = plan.calendar_year(1), plan.calendar_year(horizon)
+    span = f"plan years 1 to {horizon}, or calendar years {first} to {last}"
+    if value >= 1900:
+        if not first <= value <= last:
+            raise BadValue(f"{value} is outside the plan ({first}-{last}); use {span}")
+        return value - first + 1
+    if not 1 <= value <= horizon:
+        raise BadValue(f"year {value} is outside the plan's horizon; use {span}")
+    return value
 
 
 def new_task_id(plan: Roadmap, direction: str) -> str:
@@ -295,20 +349,30 @@ def add(
     if not title.strip():
         raise BadValue("--title cannot be empty")
 
-    def compute(doc: Document) -> list[Change]:
+    def compute(doc: Document) -> Edit:
         plan = doc.plan
         d = find_direction(plan, direction)
         s = find_stage(plan, stage)
-        start, end = _parse_years(plan, year, years)
+        anchor = _anchor(plan, after, d) if after else None
+        given = _parse_years(plan, year, years)
+        if given is None:  # after a task: in the year it ends; else the plan's first year
+            given = (anchor.year_end, anchor.year_end) if anchor else (1, 1)
+        start, end = given
+        warnings = []
+        if anchor is not None and end < anchor.year_start:
+            raise BadValue(
+                f"a task after {anchor.id} cannot be due before {anchor.id} starts "
+                f"({plan.calendar_year(anchor.year_start)}); give later --years, "
+                "or leave out --after to place it in the row by its stage and years"
+            )
+        if anchor is not None and start < anchor.year_end:
+            warnings.append(
+                f"the new task starts in {plan.calendar_year(start)}, before {anchor.id} (which it follows) "
+                f"ends in {plan.calendar_year(anchor.year_end)}; `roadmap validate` will say so until one moves"
+            )
         task_id = new_task_id(plan, d)
-        stage_number = plan.stage(s).number
+        order = _box_position(plan, d, plan.stage(s).number, start, anchor)
         row = sorted((t for t in plan.tasks if t.direction == d and t.box), key=lambda t: t.box.order)
-        if after:
-            anchor = find_task(plan, after)
-            before = [t for t in row if t.box.order <= (anchor.box.order if anchor.box else 0)]
-        else:
-            before = [t for t in row if plan.stage(t.stage).number <= stage_number]
-        order = (before[-1].box.order + 1) if before else 1
         changes = [
             Change(("tasks", t.id, "box", "order"), t.box.order, t.box.order + 1)
             for t in reversed(row)
@@ -323,16 +387,42 @@ def add(
             "year_start": start,
             "year_end": end,
         }
-        if after:
-            task["depends_on"] = [find_task(plan, after).id]
+        if anchor is not None:
+            task["depends_on"] = [anchor.id]
         task["status"] = "planned"
         if owner:
             task["owner"] = {"name": owner}
         task["origin"] = "added"
         changes.append(Change(("tasks", task_id), None, task))
-        return changes
+        return Edit(changes, warnings=warnings)
 
     return _edit(path, "add", compute, dry_run=dry_run, today=today)
+
+
+def _anchor(plan: Roadmap, after: str, direction: str) -> Task:
+    """The task `add --after` names: a box in the same row (the flowchart draws the step there)."""
+    anchor = find_task(plan, after)
+    if anchor.direction != direction or anchor.box is None:
+        raise BadValue(
+            f"--after {anchor.id}: a new task follows a box in its own direction's row, "
+            f"and {anchor.id} is in {plan.direction(anchor.direction).name}"
+            + ("" if anchor.box else " without a flowchart box")
+        )
+    return anchor
+
+
+def _box_position(plan: Roadmap, direction: str, stage_number: int, start: int, anchor: Task | None) -> int:
+    """Where a new box goes in its row: right after --after, else after every box of an
+    earlier stage or of its stage starting no later, so it is never drawn as a step after
+    a task it is due before."""
+    if anchor is not None:
+        return anchor.box.order + 1  # type: ignore[union-attr]
+    orders = [
+        t.box.order
+        for t in plan.tasks
+        if t.direction == direction and t.box and (plan.stage(t.stage).number, t.year_start) <= (stage_number, start)
+    ]
+    return max(orders, default=0) + 1
 
 
 def remove(path: Path, task_id: str, *, dry_run: bool = False, today: dt.date | None = None) -> list[Change]:
@@ -351,6 +441,12 @@ def remove(path: Path, task_id: str, *, dry_run: bool = False, today: dt.date | 
                 kept = [d for d in other.depends_on if d != task.id]
                 changes.append(Change(("tasks", other.id, "depends_on"), other.depends_on, kept or None))
         changes.append(Change(("tasks", task.id), store_plain(doc, task.id), None))
+        if task.box is not None:  # close the gap it leaves in its row, as `add` opened it
+            changes += [
+                Change(("tasks", t.id, "box", "order"), t.box.order, t.box.order - 1)
+                for t in sorted(doc.plan.tasks, key=lambda t: t.box.order if t.box else 0)
+                if t.direction == task.direction and t.box and t.box.order > task.box.order
+            ]
         return changes
 
     return _edit(path, "remove", compute, dry_run=dry_run, today=today)
@@ -374,8 +470,7 @@ def shift(
     cascade: bool = False,
     dry_run: bool = False,
     today: dt.date | None = None,
-    warnings: list[str] | None = None,
-) -> list[Change]:
+) -> Edit:
     """Step 2: move tasks by N years, or re-anchor the whole plan on a new first year."""
     if start_year is not None:
         if by is not None or ids or direction or stage or every:
@@ -392,44 +487,66 @@ def shift(
     if by is None:
         raise BadValue("say how far to move: --by N (years, negative to bring forward)")
 
-    def compute(doc: Document) -> list[Change]:
+    def compute(doc: Document) -> Edit:
+        from .sequence import links, push
+
         plan = doc.plan
-        moving = {t.id: t for t in select(plan, ids, direction=direction, stage=stage, every=every)}
+        chosen = select(plan, ids, direction=direction, stage=stage, every=every)
+        years = {t.id: (t.year_start + by, t.year_end + by) for t in chosen}
+        notes: list[str] = []
         if cascade:
-            grew = True
-            while grew:
-                grew = False
-                for t in plan.tasks:
-                    if t.id not in moving and any(d in moving for d in t.depends_on):
-                        moving[t.id] = t
-                        grew = True
+            for task_id, (start, end, link) in push(plan, years).items():
+                years[task_id] = (start, end)
+                row = plan.direction(plan.task(task_id).direction).name
+                how = f"follows {link.before} in the {row} row" if link.in_row else f"depends on {link.before}"
+                notes.append(
+                    f"{task_id} moves along to {_span(plan, start, end)}: it {how} and would otherwise start "
+                    f"before {link.before} ends (--cascade)"
+                )
         horizon = plan.meta.horizon
         changes: list[Change] = []
         for t in plan.tasks:
-            if t.id not in moving:
+            if t.id not in years:
                 continue
-            start, end = t.year_start + by, t.year_end + by
+            start, end = years[t.id]
             if start < 1 or end > horizon:
                 raise BadValue(
                     f"{t.id} would move to {plan.calendar_year(start)}-{plan.calendar_year(end)}, "
                     f"outside the plan's horizon {plan.calendar_year(1)}-{plan.calendar_year(horizon)}"
+                    + ("" if t.id in {c.id for c in chosen} else " (it would move along with --cascade)")
                 )
             changes += _set(t, "year_start", t.year_start, start)
             changes += _set(t, "year_end", t.year_end, end)
-        if warnings is not None:
-            new_start = {t.id: t.year_start + (by if t.id in moving else 0) for t in plan.tasks}
-            new_end = {t.id: t.year_end + (by if t.id in moving else 0) for t in plan.tasks}
-            for t in plan.tasks:
-                for dep in t.depends_on:
-                    if dep in new_end and (t.id in moving or dep in moving) and new_start[t.id] < new_end[dep]:
-                        warnings.append(
-                            f"{t.id} would start in {plan.calendar_year(new_start[t.id])}, before {dep} "
-                            f"(which it depends on) ends in {plan.calendar_year(new_end[dep])}; "
-                            "use --cascade to move dependents along"
-                        )
-        return changes
+        return Edit(changes, notes=notes, warnings=_broken_links(plan, links(plan), years))
 
     return _edit(path, "shift", compute, dry_run=dry_run, today=today)
+
+
+def _span(plan: Roadmap, start: int, end: int) -> str:
+    first, last = plan.calendar_year(start), plan.calendar_year(end)
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def _broken_links(plan: Roadmap, pairs: list[Any], years: dict[str, tuple[int, int]]) -> list[str]:
+    """Steps that were in order before the move and no longer are (the order the Green
+    Paper itself gives, even where it runs back in time, is left alone)."""
+    from .sequence import in_order
+
+    tasks = {t.id: t for t in plan.tasks}
+    out = []
+    for link in pairs:
+        if link.before not in years and link.after not in years:
+            continue
+        first, then = tasks[link.before], tasks[link.after]
+        new_end = years.get(first.id, (first.year_start, first.year_end))[1]
+        new_start = years.get(then.id, (then.year_start, then.year_end))[0]
+        if in_order(first, then) and new_start < new_end:
+            how = "follows it in its row" if link.in_row else "depends on it"
+            out.append(
+                f"{then.id} would start in {plan.calendar_year(new_start)}, before {first.id} ends in "
+                f"{plan.calendar_year(new_end)} ({then.id} {how}); use --cascade to move what follows along"
+            )
+    return out
 
 
 def assign(
@@ -440,6 +557,8 @@ def assign(
     org: str | None = None,
     contact: str | None = None,
     clear: bool = False,
+    direction: str | None = None,
+    stage: str | None = None,
     dry_run: bool = False,
     today: dt.date | None = None,
 ) -> list[Change]:
@@ -458,7 +577,10 @@ def assign(
 
     def compute(doc: Document) -> list[Change]:
         changes: list[Change] = []
-        for task in select(doc.plan, ids):
+        chosen = select(doc.plan, ids, direction=direction, stage=stage)
+        if value is not None and (direction or stage):  # a whole row or column: skip what needs no owner
+            chosen = [t for t in chosen if t.id.lower() in {i.lower() for i in ids} or t.status is not Status.not_needed]
+        for task in chosen:
             if value is not None and task.status is Status.not_needed:
                 raise EditRefused(
                     f"{task.id} is marked not needed; a task that is not needed has no owner "

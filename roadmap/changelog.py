@@ -58,6 +58,16 @@ def days(history: list[dict[str, Any]], plan: Roadmap, *, since: dt.date | None 
     return out
 
 
+def lines(history: list[dict[str, Any]], plan: Roadmap) -> list[str]:
+    """`roadmap history`: every recorded entry, oldest first, as "date  command  sentence"."""
+    t = catalogue(plan.meta.language)
+    changes = [c for c in map(from_history, history) if not (c.task and c.field == "box.order")]
+    out = []
+    for (date, command), run in groupby(changes, key=lambda c: (c.date, c.command)):
+        out += [f"{date}  {command or '':<8} {sentence}" for sentence in _run(list(run), plan, t)]
+    return out
+
+
 def _run(changes: list[Change], plan: Roadmap, t: Catalogue) -> list[str]:
     """Sentences for consecutive Changes made by one command."""
     out: list[str] = []

@@ -49,11 +49,13 @@ class Change:
     def stamped(self, *, command: str, date: dt.date, by: str | None = None) -> Change:
         return replace(self, command=command, date=self.date or date, by=self.by or by)
 
-    def history_entry(self) -> dict[str, Any]:
+    def history_entry(self, step: int | None = None) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "date": (self.date or dt.date.today()).isoformat(),
             "command": self.command or "edit",
         }
+        if step is not None:
+            entry["step"] = step
         if self.task is not None:
             entry["task"] = self.task
         entry["field"] = self.field
@@ -75,6 +77,28 @@ class Change:
         name = self.field if self.task else ""
         prefix = f"{where} {name}".strip()
         return f"{prefix}: {_short(self.old)} -> {_short(self.new)}"
+
+
+class Edit(list):  # list[Change]
+    """The Changes an editing command made, with the plan they were computed on.
+
+    A list, so callers that only count or inspect Changes need nothing else; `plan` lets
+    the command line word them as sentences (calendar years, direction names), and
+    `notes` says what the command did besides (why a task moved along), `warnings` what
+    the user may want to fix (a step now starting before the one it follows ends).
+    """
+
+    def __init__(
+        self,
+        changes: Any = (),
+        plan: Any = None,
+        notes: list[str] | None = None,
+        warnings: list[str] | None = None,
+    ):
+        super().__init__(changes)
+        self.plan = plan
+        self.notes: list[str] = list(notes or [])
+        self.warnings: list[str] = list(warnings or [])
 
 
 def _short(value: Any) -> str:

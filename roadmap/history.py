@@ -55,3 +55,28 @@ def from_history(entry: dict[str, Any]) -> Change:
         by=entry.get("by"),
         command=entry.get("command"),
     )
+
+
+def entries_of(path: Any, task: str | None = None) -> tuple[Any, list[dict[str, Any]]]:
+    """The plan's recorded history, or one task's; an id the plan never had is an error.
+
+    A removed task has no entry in `tasks:` any more but keeps its history, so ids are
+    looked up in both before saying "no such task".
+    """
+    import difflib
+
+    from . import store
+    from .errors import UnknownId
+
+    doc = store.load(path)
+    history = doc.data.get("history") or []
+    if task is None:
+        return doc.plan, list(history)
+    known = {t.id for t in doc.plan.tasks} | {str(e["task"]) for e in history if e.get("task")}
+    match = next((k for k in known if k.lower() == task.strip().lower()), None)
+    if match is None:
+        close = difflib.get_close_matches(task.strip().upper(), sorted(known), n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; `roadmap status PLAN` lists the tasks"
+        raise UnknownId(f'no task "{task}" in {doc.label}{hint}')
+    return doc.plan, [e for e in history if e.get("task") == match]
+

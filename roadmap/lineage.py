@@ -39,6 +39,25 @@ def packaged_models() -> list[Path]:
     return [p for p in found if p.is_file()]
 
 
+def task_ids(digest: str) -> set[str] | None:
+    """The task ids of the packaged model with `digest`, or None when it is not packaged.
+
+    Cheap enough for `validate`: files are hashed as text and only the match is parsed
+    (no schema validation: a packaged model is known to be valid).
+    """
+    from . import yamltext
+
+    for path in packaged_models():
+        try:
+            _, text = store.TextForm.of(store.read_text(path))
+        except Exception:  # noqa: BLE001 - an unreadable archive file is no one's base
+            continue
+        if content_hash(text) == digest:
+            data = yamltext.parse(text)
+            return {str(t.get("id")) for t in data.get("tasks") or [] if isinstance(t, dict)}
+    return None
+
+
 def find_by_hash(digest: str) -> Path | None:
     """The packaged model whose text (as `init` hashed it: the loaded document's) has `digest`."""
     from .errors import PlanInvalid
@@ -50,6 +69,11 @@ def find_by_hash(digest: str) -> Path | None:
         except PlanInvalid:
             continue  # a broken archive file is no one's base
     return None
+
+
+def _how(doc: Document) -> str:
+    name = doc.path.name
+    return f"roadmap diff {name} MODEL.yaml --model (for diff), or --base MODEL.yaml (for upgrade)"
 
 
 def _recorded(doc: Document) -> str:
@@ -77,12 +101,12 @@ def base_model(doc: Document, given: Path | None = None, *, check_hash: bool = T
     if based_on is None:
         raise ModelNotFound(
             f"{doc.label} does not record the model it was derived from (meta.based_on); "
-            "give the model file: --model MODEL (diff) or --base MODEL (upgrade)"
+            f"give the model file: {_how(doc)}"
         )
     path = find_by_hash(based_on.hash)
     if path is None:
         raise ModelNotFound(
             f"{doc.label} was derived from {_recorded(doc)} ({based_on.hash}), which is not among "
-            "the packaged models; give that model file: --model MODEL (diff) or --base MODEL (upgrade)"
+            f"the packaged models; give that model file: {_how(doc)}"
         )
     return store.load(path)

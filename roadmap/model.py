@@ -222,6 +222,9 @@ class HistoryEntry(Strict):
 
     date: dt.date
     command: Text
+    step: int | None = Field(
+        None, ge=1, description="Which recorded command made it: entries with the same step were one command (`undo` reads it)."
+    )
     task: str | None = None
     field: Text
     old: Any = None

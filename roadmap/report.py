@@ -18,15 +18,28 @@ from . import diff as diffing
 from .changes import Change
 from .i18n import Catalogue, catalogue
 from .lineage import IDENTITY_FIELDS
-from .model import Roadmap
+from .model import Roadmap, Task
 from .yamltext import format_path
 
 
 
 @dataclass
 class Side:
+    """One plan of a diff. Its tasks' years are told in calendar years counted from
+    `start_year`: the plan's own first year, or, for a model compared with a plan derived
+    from it, the plan's (a model's years are relative; `init` re-anchors them)."""
+
     label: str
     plan: Roadmap
+    start_year: int = 0
+    tasks: dict[str, Task] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.start_year = self.start_year or self.plan.meta.start_year
+        self.tasks = {t.id: t for t in self.plan.tasks}
+
+    def calendar(self, plan_year: int) -> int:
+        return self.start_year + plan_year - 1
 
     def as_data(self) -> dict[str, Any]:
         meta = self.plan.meta
@@ -155,7 +168,8 @@ def build(
                 f"not from this file ({base.plan.meta.id} version {base.plan.meta.version})"
             )
         label = f"model {base.plan.meta.id} {base.plan.meta.version}"
-        report = _report(Side(label, base.plan), Side(plan.label, plan.plan), fields)
+        model_side = Side(label, base.plan, start_year=plan.plan.meta.start_year)
+        report = _report(model_side, Side(plan.label, plan.plan), fields)
         report.changes = [c for c in report.changes if not (c.path[0] == "meta" and c.path[1] in IDENTITY_FIELDS)]
         report.notes += notes
         return report
@@ -170,8 +184,20 @@ def build(
 def _report(a: Side, b: Side, fields: str | None) -> DiffReport:
     wanted = diffing.parse_fields(fields)
     # Tasks only in one plan are always reported: they are not a field of anything.
-    changes = diffing.diff_plans(a.plan, b.plan, fields=(wanted | {"task"}) if wanted else None)
+    changes = diffing.diff_data(
+        _in_calendar_years(a), _in_calendar_years(b), fields=(wanted | {"task"}) if wanted else None
+    )
     return DiffReport(a, b, changes)
+
+
+def _in_calendar_years(side: Side) -> dict[str, Any]:
+    """The plan as compared: task years as calendar years, so two plans that start in
+    different years differ only where a task really moved in time."""
+    data = diffing.normalise(side.plan)
+    for task in data["tasks"]:
+        task["year_start"] = side.calendar(task["year_start"])
+        task["year_end"] = side.calendar(task["year_end"])
+    return data
 
 
 # ---------------------------------------------------------------------------------------
@@ -193,15 +219,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _years(plan: Roadmap, start: int, end: int) -> str:
-    first, last = plan.calendar_year(start), plan.calendar_year(end)
+def _span(first: int, last: int) -> str:
+    """Calendar years as people write them: 2026, or 2025–2027."""
     return str(first) if first == last else f"{first}\u2013{last}"
 
 
-def _plan_years(plan: Roadmap, start: int, end: int, t: Catalogue) -> str:
-    """Plan years with their calendar years: two plans may start in different years."""
-    words = t("diff.years_of", start=start) if start == end else t("diff.years_span", start=start, end=end)
-    return f"{words} ({_years(plan, start, end)})"
+def _years(side: Side, task: Task) -> str:
+    return _span(side.calendar(task.year_start), side.calendar(task.year_end))
 
 
 def _owner(value: Any) -> str:
@@ -211,11 +235,11 @@ def _owner(value: Any) -> str:
     return f"{value['name']} ({org})" if org else str(value["name"])
 
 
-def group_value(plan: Roadmap, task_id: str, group: str, t: Catalogue) -> str | list[str]:
+def group_value(side: Side, task_id: str, group: str, t: Catalogue) -> str | list[str]:
     """A task's value for one group as a reader sees it (lists stay lists)."""
-    task = next(x for x in plan.tasks if x.id == task_id)
+    task = side.tasks[task_id]
     if group == "years":
-        return _plan_years(plan, task.year_start, task.year_end, t)
+        return _years(side, task)
     if group == "status":
         text = t(f"status.{task.status.value}")
         if task.status_date:
@@ -267,12 +291,12 @@ def format_text(report: DiffReport, lang: str | None = None) -> str:
     ):
         if items:
             out += ["", f"{title} ({len(items)}):"]
-            out += [f"  {_task_line(c.old if c.new is None else c.new, side.plan)}" for c in items]
+            out += [f"  {_task_line(c.old if c.new is None else c.new)}" for c in items]
     tasks = report.task_changes
     if tasks:
         out += ["", f"{t('diff.changed_tasks')} ({len(tasks)}):"]
         for task, changes in tasks.items():
-            out.append(f"  {task}  {next(x.title for x in report.b.plan.tasks if x.id == task)}")
+            out.append(f"  {task}  {report.b.tasks[task].title}")
             for group, members in _groups(changes).items():
                 out += [f"    {line}" for line in _task_group_lines(report, task, group, members, t)]
     other = report.other_changes
@@ -283,8 +307,9 @@ def format_text(report: DiffReport, lang: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def _task_line(task: dict[str, Any], plan: Roadmap) -> str:
-    years = _years(plan, task["year_start"], task["year_end"])
+def _task_line(task: dict[str, Any]) -> str:
+    """A task only in one plan (its years already calendar years: see `_in_calendar_years`)."""
+    years = _span(task["year_start"], task["year_end"])
     return f"{task['id']}  {task['title']}  [{task['direction']}, {task['stage']}, {years}]"
 
 
@@ -297,8 +322,8 @@ def _label(group: str, change: Change, t: Catalogue) -> str:
 def _task_group_lines(report: DiffReport, task: str, group: str, members: list[Change], t: Catalogue) -> list[str]:
     if group in ("box", "origin", "direction", "stage") or group not in diffing.FIELD_NAMES:
         return [f"{_label(group, c, t)}: {_text(c.old)} \u2192 {_text(c.new)}" for c in members]
-    old = group_value(report.a.plan, task, group, t)
-    new = group_value(report.b.plan, task, group, t)
+    old = group_value(report.a, task, group, t)
+    new = group_value(report.b, task, group, t)
     if isinstance(old, list) and isinstance(new, list):
         return [f"{t('group.' + group)}:", *(f"  {line}" for line in _list_lines(old, new))]
     return [f"{t('group.' + group)}: {old} \u2192 {new}"]
@@ -337,7 +362,7 @@ def format_md(report: DiffReport, lang: str | None = None) -> str:
             out += ["", f"## {_md(title)} ({len(items)})", "", f"| {t('diff.task')} | |", "|---|---|"]
             for c in items:
                 task = c.old if c.new is None else c.new
-                out.append(f"| {_md(task['id'])} | {_md(_task_line(task, side.plan).split('  ', 1)[1])} |")
+                out.append(f"| {_md(task['id'])} | {_md(_task_line(task).split('  ', 1)[1])} |")
     tasks = report.task_changes
     if tasks:
         out += [
@@ -354,8 +379,8 @@ def format_md(report: DiffReport, lang: str | None = None) -> str:
                         cells = (task, _label(group, c, t), _text(c.old), _text(c.new))
                         out.append("| " + " | ".join(_md(x) for x in cells) + " |")
                 else:
-                    old = group_value(report.a.plan, task, group, t)
-                    new = group_value(report.b.plan, task, group, t)
+                    old = group_value(report.a, task, group, t)
+                    new = group_value(report.b, task, group, t)
                     out.append(f"| {_md(task)} | {_md(t('group.' + group))} | {_md(old)} | {_md(new)} |")
     other = report.other_changes
     if other:

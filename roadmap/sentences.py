@@ -14,6 +14,19 @@ from .i18n import Catalogue, catalogue
 from .model import Roadmap
 
 
+def told(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) -> list[str]:
+    """What an editing command says it did: one sentence per change, as the change log says it.
+
+    Boxes renumbered around an added or removed task are layout: the sentence about the
+    task says it (the change log leaves them out the same way).
+    """
+    return describe(
+        [c for c in changes if not (c.task and c.field == "box.order" and c.old is not None and c.new is not None)],
+        plan,
+        lang,
+    )
+
+
 def describe(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) -> list[str]:
     t = catalogue(lang or plan.meta.language)
     changes = list(changes)
@@ -113,8 +126,26 @@ def _task_sentence(task: str, group: dict[str, Change], plan: Roadmap, t: Catalo
     if first == "box.order" and c.old is not None and c.new is not None:
         return t("change.box_order", task=task, old=c.old, new=c.new)
     if first in ("expected_results", "success_indicators", "persons_involved", "international_examples"):
-        return t("change.list_revised", what=t(f"field.{first}"), task=task, new="; ".join(_text(v) for v in c.new or []))
+        return t("change.list_revised", what=t(f"field.{first}"), task=task, changes=_list_change(c, t))
     return None
+
+
+def _list_change(c: Change, t: Catalogue) -> str:
+    """What a revised list gained and lost, each item quoted (items are sentences with their own stops)."""
+    old = [_text(v) for v in c.old or []]
+    new = [_text(v) for v in c.new or []]
+    parts = []
+    added = [x for x in new if x not in old]
+    removed = [x for x in old if x not in new]
+    if added:
+        parts.append(t("change.list_added", items=_quoted(added)))
+    if removed:
+        parts.append(t("change.list_removed", items=_quoted(removed)))
+    return "; ".join(parts) or t("change.list_reordered")
+
+
+def _quoted(items: list[str]) -> str:
+    return ", ".join(f"\u201c{x}\u201d" for x in items)
 
 
 def _goal_of(change: Change) -> str | None:

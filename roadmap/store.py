@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 from pydantic import ValidationError
 
 from . import yamltext
-from .changes import Change, apply_to_data
+from .changes import Change, Edit, apply_to_data
 from .checks import Issue, check
 from .errors import Busy, EditRefused, Finding, PlanInvalid, WriteFailed
 from .model import Roadmap
@@ -336,8 +336,10 @@ def commit(
     """Splice, verify, validate and write; the caller holds the lock. Returns the new text."""
     today = today or dt.date.today()
     stamped = [c.stamped(command=command, date=today, by=by) for c in changes]
+    recorded = doc.data.get("history") or []
+    step = next_step(recorded)
     history = [
-        Change(("history", len(doc.data.get("history") or []) + i), None, c.history_entry())
+        Change(("history", len(recorded) + i), None, c.history_entry(step))
         for i, c in enumerate(stamped)
     ] if record else []
     text, expected = splice_changes(doc.text, doc.data, stamped)
@@ -361,6 +363,12 @@ def commit(
     return text
 
 
+def next_step(history: list[Any]) -> int:
+    """The step number of the next recorded command: one more than the highest so far."""
+    steps = [e.get("step") for e in history if isinstance(e, dict)]
+    return max((s for s in steps if isinstance(s, int)), default=0) + 1
+
+
 def edit(
     path: Path,
     compute: Callable[[Document], list[Change]],
@@ -369,7 +377,7 @@ def edit(
     dry_run: bool = False,
     today: dt.date | None = None,
     by: str | None = None,
-) -> list[Change]:
+) -> Edit:
     """The edit transaction every editing command goes through."""
     today = today or dt.date.today()
     with locked(path):
@@ -377,7 +385,9 @@ def edit(
         changes = compute(doc)
         if changes and not dry_run:
             commit(doc, changes, command=command, today=today, by=by)
-    return changes
+    if isinstance(changes, Edit):
+        return Edit(changes, doc.plan, changes.notes, changes.warnings)
+    return Edit(changes, doc.plan)
 
 
 def create(path: Path, text: str, *, force: bool = False) -> None:

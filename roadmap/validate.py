@@ -36,9 +36,47 @@ class FileReport:
 def validate(paths: list[Path], *, today: dt.date | None = None) -> list[FileReport]:
     reports = []
     for path in paths:
-        _, findings = store.inspect(path, today=today)
+        doc, findings = store.inspect(path, today=today)
+        if doc is not None and not any(f.severity == "error" for f in findings):
+            findings += lineage_findings(doc)
+            findings.sort(key=lambda f: (f.severity != "error", f.line or 0, f.column or 0))
         reports.append(FileReport(store.label_for(path), findings))
     return reports
+
+
+def lineage_findings(doc: store.Document) -> list[Finding]:
+    """Tasks that say they come from the model (origin: model, the default) which the model
+    the plan is based on does not have: typed in by hand, they would be taken for model
+    tasks, never marked NEW, and could collide with an id a later model version brings."""
+    from . import yamltext
+    from .lineage import task_ids
+
+    based_on = doc.plan.meta.based_on
+    if based_on is None or doc.plan.meta.kind != "plan":
+        return []
+    known = task_ids(based_on.hash)
+    if known is None:
+        return []
+    code = doc.plan.meta.country.code if doc.plan.meta.country else "XX"
+    locator = None
+    out = []
+    for i, task in enumerate(doc.plan.tasks):
+        if task.origin.value == "model" and task.id not in known:
+            locator = locator or yamltext.Locator(doc.text, doc.data)
+            line, column = locator.line_of(("tasks", i, "id")) or (None, None)
+            out.append(
+                Finding(
+                    doc.label,
+                    line,
+                    column,
+                    f"tasks[{task.id}].id",
+                    f"{task.id} counts as a model task (origin: model) but {based_on.id} {based_on.version} "
+                    f"has no task {task.id}; if your group added it, write origin: added and give it an id "
+                    f"such as {code}-{task.direction}-1 (or add tasks with `roadmap add`)",
+                    "warning",
+                )
+            )
+    return out
 
 
 def passed(reports: list[FileReport], *, strict: bool = False) -> bool:

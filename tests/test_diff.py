@@ -61,6 +61,8 @@ def test_plan_against_model_is_exactly_the_adaptation(kg_plan: Path) -> None:
         fact(("tasks", "CUL-4", "status_date"), None, "2026-11-23"),
         fact(("tasks", "CUL-4", "status_note"), None, "Covered by the national festival"),
         fact(("tasks", "KG-FIN-1"), None, added),
+        # KG-FIN-1 (stage 2, years 2-3) goes before FIN-2 (stage 2, year 4) in the row
+        fact(("tasks", "FIN-2", "box", "order"), 2, 3),
         fact(("tasks", "FIN-3", "box", "order"), 3, 4),
         fact(("tasks", "DAT-2", "year_start"), 2, 3),
         fact(("tasks", "DAT-2", "year_end"), 2, 3),
@@ -76,13 +78,19 @@ def test_plan_against_model_is_exactly_the_adaptation(kg_plan: Path) -> None:
 def test_two_countries_line_up_by_model_id(kg_plan: Path, kz_plan: Path) -> None:
     report = build(kg_plan, kz_plan)
     assert report.summary() == (
-        "1 added, 1 removed, 13 changed: 4 meta, 3 status, 2 owner, 1 years, 1 title, 1 box, 1 results"
+        "1 added, 1 removed, 43 changed: 29 years, 4 meta, 3 status, 3 box, 2 owner, 1 title, 1 results"
     )
     assert [c.task for c in report.only_in_a] == ["KG-FIN-1"]
     assert [c.task for c in report.only_in_b] == ["KZ-INT-1"]
-    assert list(report.task_changes) == ["DEF-1", "DEF-2", "CUL-4", "DAT-2", "EDU-1", "FIN-1", "FIN-2", "FIN-3"]
-    # KG's added task pushed FIN-3 one box to the right; KZ's did not.
-    assert [(c.field, c.old, c.new) for c in report.task_changes["FIN-3"]] == [("box.order", 4, 3)]
+    # KZ starts a year later, so every task it did not move is a year later in the calendar;
+    # DAT-2, which KG moved a year on, falls in 2026 in both plans: not a difference.
+    assert [c.field for c in report.task_changes["DAT-2"]] == ["expected_results"]
+    years = {task for task, changes in report.task_changes.items() if any(c.field == "year_start" for c in changes)}
+    assert len(years) == 29
+    assert [(c.field, c.old, c.new) for c in report.task_changes["EDU-1"]][:1] == [("title", EDU_1_TITLE, "Map creative education programmes.")]
+    # KG's added task pushed FIN-2 and FIN-3 one box to the right; KZ's pushed INT-4.
+    boxes = {task: (c.old, c.new) for task, changes in report.task_changes.items() for c in changes if c.field == "box.order"}
+    assert boxes == {"FIN-2": (3, 2), "FIN-3": (4, 3), "INT-4": (4, 5)}
     assert facts(report.other_changes) == {
         fact(("meta", "id"), "kg-roadmap", "kz-roadmap"),
         fact(
@@ -98,46 +106,50 @@ def test_two_countries_line_up_by_model_id(kg_plan: Path, kz_plan: Path) -> None
 def test_text_format(kg_plan: Path, kz_plan: Path) -> None:
     text = format_text(build(kg_plan, kz_plan))
     lines = text.splitlines()
-    assert lines[0] == "1 added, 1 removed, 13 changed: 4 meta, 3 status, 2 owner, 1 years, 1 title, 1 box, 1 results"
+    assert lines[0] == "1 added, 1 removed, 43 changed: 29 years, 4 meta, 3 status, 3 box, 2 owner, 1 title, 1 results"
     assert f"Tasks only in {kg_plan} (1):" in lines
     assert "  KG-FIN-1  Crowdfunding guide for CEntr  [FIN, S2, 2025\u20132026]" in lines
     assert f"Tasks only in {kz_plan} (1):" in lines
     assert "  KZ-INT-1  Central Asian pavilion at a design week  [INT, S4, 2028]" in lines
     assert "    status: done (2024-06-30) \u2192 done (2025-04-01)" in lines  # DEF-1
     assert "    status: done (2024-06-30) \u2192 not started" in lines  # DEF-2
-    assert "    years: year 3 (2026) \u2192 year 2 (2026)" in lines  # DAT-2: same calendar year
+    assert "    years: 2024 \u2192 2025" in lines  # DEF-1: KZ starts a year later
+    dat2 = text[text.index("  DAT-2  "):text.index("  DAT-3  ")]  # noqa: E203
+    assert "years" not in dat2  # moved a year on in KG, so in 2026 in both: the same timeline
     assert "    owner: A. Usenova (Ministry of Economy) \u2192 B. Nurlanova" in lines
     assert "    owner: A. Usenova (Ministry of Economy) \u2192 (none)" in lines
     assert "      - OKED codes for crafts adopted" in lines
     assert f"    title: {EDU_1_TITLE} \u2192 Map creative education programmes." in lines
     assert "  meta.start_year: 2024 \u2192 2025" in lines
-    # DAT-3 is in progress since the same day in both plans: not a difference.
-    assert "DAT-3" not in text
+    # DAT-3 is in progress since the same day in both plans: only its years differ.
+    dat3 = text[text.index("  DAT-3  "):].split("\n  ", 2)
+    assert dat3[1].strip() == "years: 2025\u20132028 \u2192 2026\u20132029"
 
 
 def test_markdown_format(kg_plan: Path, kz_plan: Path) -> None:
     md = format_md(build(kg_plan, kz_plan))
-    assert md.startswith("**1 added, 1 removed, 13 changed: 4 meta, 3 status, 2 owner, 1 years, 1 title, 1 box, 1 results**\n")
+    assert md.startswith("**1 added, 1 removed, 43 changed: 29 years, 4 meta, 3 status, 3 box, 2 owner, 1 title, 1 results**\n")
     assert "| KZ-INT-1 | Central Asian pavilion at a design week  [INT, S4, 2028] |" in md
     assert "| FIN-1 | owner | A. Usenova (Ministry of Economy) | B. Nurlanova |" in md
-    assert "| DAT-2 | years | year 3 (2026) | year 2 (2026) |" in md
+    assert "| DAT-3 | years | 2025\u20132028 | 2026\u20132029 |" in md
+    assert "| DAT-2 | years" not in md
     assert "| meta.start_year | 2024 | 2025 |" in md
     rows = [ln for ln in md.splitlines() if ln.startswith("| ") and not ln.startswith("| Task") and not ln.startswith("| Where")]
     assert "| FIN-3 | box order | 4 | 3 |" in md
-    assert len(rows) == 2 + 9 + 4  # 2 tasks only in one plan, 9 task field groups, 4 meta fields
+    assert len(rows) == 2 + 39 + 4  # 2 tasks only in one plan, 39 task field groups, 4 meta fields
 
 
 def test_json_format_is_plain_data(kg_plan: Path, kz_plan: Path) -> None:
     data = json.loads(format_json(build(kg_plan, kz_plan)))
     assert data["same"] is False
-    assert data["summary"]["added"] == 1 and data["summary"]["removed"] == 1 and data["summary"]["changed"] == 13
+    assert data["summary"]["added"] == 1 and data["summary"]["removed"] == 1 and data["summary"]["changed"] == 43
     assert data["summary"]["by_field"] == {
-        "box": 1, "meta": 4, "owner": 2, "results": 1, "status": 3, "title": 1, "years": 1
+        "box": 3, "meta": 4, "owner": 2, "results": 1, "status": 3, "title": 1, "years": 29
     }
     assert [t["id"] for t in data["only_in_a"]] == ["KG-FIN-1"]
     assert [t["id"] for t in data["only_in_b"]] == ["KZ-INT-1"]
     fin1 = next(t for t in data["tasks"] if t["task"] == "FIN-1")
-    assert fin1["fields"] == [
+    assert [f for f in fin1["fields"] if f["group"] == "owner"] == [
         {
             "group": "owner",
             "field": "owner",
@@ -145,17 +157,17 @@ def test_json_format_is_plain_data(kg_plan: Path, kz_plan: Path) -> None:
             "b": {"name": "B. Nurlanova", "organisation": None, "contact": None},
         }
     ]
-    dat2 = next(t for t in data["tasks"] if t["task"] == "DAT-2")
-    assert [(f["field"], f["a"], f["b"]) for f in dat2["fields"] if f["group"] == "years"] == [
-        ("year_start", 3, 2),
-        ("year_end", 3, 2),
+    dat3 = next(t for t in data["tasks"] if t["task"] == "DAT-3")
+    assert [(f["field"], f["a"], f["b"]) for f in dat3["fields"] if f["group"] == "years"] == [
+        ("year_start", 2025, 2026),  # calendar years
+        ("year_end", 2028, 2029),
     ]
 
 
 def test_fields_filter(kg_plan: Path, kz_plan: Path) -> None:
     report = build(kg_plan, kz_plan, fields="owner,years")
-    assert report.summary() == "1 added, 1 removed, 3 changed: 2 owner, 1 years"
-    assert list(report.task_changes) == ["DAT-2", "FIN-1", "FIN-2"]
+    assert report.summary() == "1 added, 1 removed, 31 changed: 29 years, 2 owner"
+    assert "DAT-2" not in report.task_changes and {"FIN-1", "FIN-2"} <= set(report.task_changes)
     assert report.other_changes == []
 
 
@@ -191,9 +203,9 @@ def test_cli_exit_codes(cli, kg_plan: Path, kz_plan: Path, tmp_path: Path) -> No
     assert same.stdout.splitlines()[0] == "no differences"
     differ = cli("diff", kg_plan, kz_plan)
     assert differ.exit_code == 3
-    assert differ.stdout.splitlines()[0].startswith("1 added, 1 removed, 13 changed")
+    assert differ.stdout.splitlines()[0].startswith("1 added, 1 removed, 43 changed")
     as_json = cli("diff", kg_plan, kz_plan, "--format", "json")
-    assert as_json.exit_code == 3 and json.loads(as_json.stdout)["summary"]["changed"] == 13
+    assert as_json.exit_code == 3 and json.loads(as_json.stdout)["summary"]["changed"] == 43
     out = tmp_path / "d.md"
     written = cli("diff", kg_plan, kz_plan, "--format", "md", "-o", out)
     assert written.exit_code == 3 and out.read_text(encoding="utf-8").startswith("**1 added")
@@ -203,17 +215,19 @@ def test_cli_against_model(cli, kg_plan: Path) -> None:
     result = cli("diff", kg_plan, "--model")
     assert result.exit_code == 3
     lines = result.stdout.splitlines()
-    assert lines[0] == "1 added, 0 removed, 10 changed: 4 status, 2 owner, 1 years, 1 box, 1 results, 1 meta"
+    assert lines[0] == "1 added, 0 removed, 11 changed: 4 status, 2 owner, 2 box, 1 years, 1 results, 1 meta"
     assert lines[1] == "A: model central-asia-model 2021.1"
     # The identity init gave the plan (id, title, country, based_on...) is not a difference.
     assert "meta.id" not in result.stdout and "based_on" not in result.stdout
     assert "  meta.start_year: 2022 \u2192 2024" in lines
+    # the model's years counted from the plan's first year: DAT-2 moved one year on
+    assert "    years: 2025 \u2192 2026" in lines
 
 
 def test_cli_against_given_model_file(cli, kg_plan: Path, model_copy: Path) -> None:
     result = cli("diff", kg_plan, "--model", model_copy)
     assert result.exit_code == 3
-    assert result.stdout.splitlines()[0].startswith("1 added, 0 removed, 10 changed")
+    assert result.stdout.splitlines()[0].startswith("1 added, 0 removed, 11 changed")
 
 
 def test_cli_errors(cli, kg_plan: Path, tmp_path: Path) -> None:

@@ -125,7 +125,8 @@ def test_mermaid_keeps_rows_in_order_and_colours_by_status(kg_plan: Path) -> Non
     assert "classDef done fill:#c6efce,stroke:#2e7d32" in text
     assert re.search(r'DAT_3\["<b>DAT-3 · Stage 2</b><br/>Annual CEntr mapping[^"]*"\]:::in_progress', text)
     assert re.search(r"KG_FIN_1\[\"<b>KG-FIN-1 · Stage 2 · NEW</b>", text)
-    assert "    FIN_2 --> KG_FIN_1\n    KG_FIN_1 --> FIN_3" in text
+    # KG-FIN-1 (stage 2, 2025-2026) comes before FIN-2 (stage 2, 2027): never drawn as a step after it
+    assert "    FIN_1 --> KG_FIN_1\n    KG_FIN_1 --> FIN_2\n    FIN_2 --> FIN_3" in text
     links = re.findall(r"^  (\w+) ~~~ (\w+)$", text, re.M)
     assert [a for a, _ in links] == ["stages", "row_DEF", "row_CUL", "row_DAT", "row_ADV", "row_EDU", "row_FIN", "row_TAX", "row_INT"]
 

@@ -269,7 +269,9 @@ def test_cli_errors(cli, kg: Path, revised: Path, tmp_path: Path, model_copy: Pa
     assert not_a_model.stderr.startswith(f"{kg} is a plan, not a model (meta.kind: plan)")
 
     assert cli("upgrade", kg, "--to", revised, "--prefer", "mine").exit_code == 2
-    assert cli("upgrade", kg).exit_code == 2  # --to is required
+    # without --to: the model this version of roadmap ships, which kg is already based on
+    shipped = cli("upgrade", kg)
+    assert shipped.exit_code == 0 and "already based on central-asia-model 2021.1; nothing to upgrade" in shipped.stdout
 
     bad = tmp_path / "bad.yaml"
     bad.write_text(kg.read_text(encoding="utf-8").replace("    status: done\n", "    status: finished\n", 1), encoding="utf-8")
@@ -294,7 +296,7 @@ def test_base_not_found(cli, tmp_path: Path, revised: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         f"{plan} was derived from central-asia-model version 2021.2 ({digest}), which is not among the packaged "
-        "models; give that model file: --model MODEL (diff) or --base MODEL (upgrade)"
+        "models; give that model file: roadmap diff kz.yaml MODEL.yaml --model (for diff), or --base MODEL.yaml (for upgrade)"
     )
     with pytest.raises(ModelNotFound):
         upgrade(plan, to=other, today=TODAY)

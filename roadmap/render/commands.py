@@ -31,17 +31,38 @@ def extension(fmt: str) -> str:
 
 
 def pick_format(kind: str, fmt: str | None, output: Path | None) -> str:
-    """The format asked for, else the one the output file's name implies, else the default."""
+    """The format asked for, else the one the output file's name implies, else the default.
+
+    A file name that implies no format of this kind, or another one than --format says,
+    is refused: `-o plan.txt` must not silently hold Markdown, nor `-o plan.csv` Excel.
+    """
     _, formats, default = KINDS[kind]
-    if fmt is None and output is not None and output.suffix:
+    implied = None
+    if output is not None and output.suffix:
         guess = output.suffix.lower().lstrip(".")
-        fmt = SUFFIX.get(guess, guess)
+        implied = SUFFIX.get(guess, guess)
+    choices = "|".join(formats)
+    if fmt is not None:
+        fmt = SUFFIX.get(fmt.lower(), fmt.lower())
         if fmt not in formats:
-            fmt = None
-    fmt = (fmt or default).lower()
-    if fmt not in formats:
-        raise BadValue(f'{kind} cannot be written as "{fmt}"; choose --format {"|".join(formats)}')
-    return fmt
+            raise BadValue(f'{kind} cannot be written as "{fmt}"; choose --format {choices}')
+        if implied is not None and implied != fmt and implied in _ALL_FORMATS:
+            raise BadValue(
+                f"--format {fmt} does not match the file name {output.name}; "  # type: ignore[union-attr]
+                f"name the file .{extension(fmt)}, or leave out --format"
+            )
+        return fmt
+    if implied is None:
+        return default
+    if implied not in formats:
+        raise BadValue(
+            f"cannot tell which format to write from the name {output.name}; "  # type: ignore[union-attr]
+            f"name it .{' / .'.join(extension(f) for f in formats)}, or give --format {choices}"
+        )
+    return implied
+
+
+_ALL_FORMATS = {f for _, formats, _ in KINDS.values() for f in formats}
 
 
 def is_binary(fmt: str) -> bool:

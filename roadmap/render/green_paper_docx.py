@@ -153,7 +153,7 @@ def _directions(document: Any, data: dict[str, Any], words: dict[str, str], *, l
             if part.not_needed:
                 document.add_heading(words["doc.not_needed"], level=min(level + 1, 5))
                 for line in part.not_needed:
-                    note = f": {line.task.status_note}" if line.task.status_note else ""
+                    note = f" \u2014 {line.task.status_note}" if line.task.status_note else ""
                     _bullet(document, line.task.id, f"{line.task.title}{note}")
         else:
             document.add_heading(words["doc.plans_model"], level=min(level + 1, 5))

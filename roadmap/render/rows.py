@@ -12,6 +12,7 @@ from typing import Any
 
 from ..i18n import Catalogue
 from ..model import Direction, Indicator, Roadmap, Stage, Status, Task
+from ..sequence import row_order  # noqa: F401  (the row order every renderer draws)
 
 JOIN = "; "
 
@@ -38,11 +39,6 @@ def stages(plan: Roadmap) -> list[Stage]:
 
 def directions(plan: Roadmap) -> list[Direction]:
     return sorted(plan.directions, key=lambda d: (d.number, d.id))
-
-
-def row_order(task: Task) -> tuple[int, int, str]:
-    """Left to right in a direction's row: the box order, then the years, then the id."""
-    return (task.box.order if task.box else 10_000, task.year_start, task.id)
 
 
 def calendar_years(plan: Roadmap, task: Task) -> tuple[int, int]:
