@@ -64,9 +64,9 @@ def find_task(plan: Roadmap, task_id: str) -> Task:
 
 
 def find_direction(plan: Roadmap, word: str) -> str:
-    for d in plan.directions:
-        if word.strip().lower() in (d.id.lower(), d.name.lower(), str(d.number)) or _words(word) == _words(d.name):
-            return d.id
+    found = _by_name(word, {d.id: {d.id.lower(), _words(d.name), str(d.number)} for d in plan.directions})
+    if found is not None:
+        return found
     valid = ", ".join(f"{d.id} ({d.name})" for d in plan.directions)
     raise UnknownId(f'unknown direction "{word}"; the directions are: {valid}')
 
@@ -76,16 +76,27 @@ def _words(text: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
 
 
-def find_stage(plan: Roadmap, word: str) -> str:
-    """A stage by id, number, name, "stage 2", or its key message (the documents print
-    "Cooperation" and "Self-awareness" as the stages' short names)."""
+def _by_name(word: str, names: dict[str, set[str]]) -> str | None:
+    """The one item whose names include the word, or the one whose name starts with it."""
     wanted = _words(word)
-    for s in plan.stages:
-        names = {s.id.lower(), _words(s.name), str(s.number), f"stage {s.number}", f"s{s.number}"}
-        if s.key_message:
-            names.add(_words(s.key_message))
-        if wanted in names or word.strip().lower() in names:
-            return s.id
+    exact = [key for key, said in names.items() if wanted in said or word.strip().lower() in said]
+    if len(exact) == 1:
+        return exact[0]
+    starts = [key for key, said in names.items() if wanted and any(n.startswith(wanted + " ") for n in said)]
+    return starts[0] if len(starts) == 1 else None
+
+
+def find_stage(plan: Roadmap, word: str) -> str:
+    """A stage by id, number, name (or its first words), "stage 2", or its key message
+    (the documents print "Cooperation" and "Self-awareness" as the stages' short names)."""
+    names = {
+        s.id: {s.id.lower(), _words(s.name), str(s.number), f"stage {s.number}", f"s{s.number}"}
+        | ({_words(s.key_message)} if s.key_message else set())
+        for s in plan.stages
+    }
+    found = _by_name(word, names)
+    if found is not None:
+        return found
     valid = ", ".join(
         f"{s.id} ({s.name}{', ' + s.key_message if s.key_message else ''})" for s in plan.stages
     )

@@ -65,6 +65,8 @@ class Change:
             entry["note"] = self.note
         if self.by:
             entry["by"] = self.by
+        if self.extra.get("undoes"):
+            entry["undoes"] = self.extra["undoes"]
         return entry
 
     def describe(self) -> str:

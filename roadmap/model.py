@@ -231,6 +231,7 @@ class HistoryEntry(Strict):
     new: Any = None
     note: str | None = None
     by: str | None = None
+    undoes: int | None = Field(None, ge=1, description="For `undo`: the step this entry takes back.")
 
 
 class Conflict(Strict):

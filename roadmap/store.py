@@ -363,10 +363,29 @@ def commit(
     return text
 
 
+def steps(history: list[Any]) -> list[int]:
+    """The step (the recorded command) of each history entry. Entries written before
+    steps were recorded count one step per run of the same date and command."""
+    out: list[int] = []
+    high = 0
+    previous: Any = None
+    for entry in history:
+        entry = entry if isinstance(entry, dict) else {}
+        step = entry.get("step")
+        if isinstance(step, int):
+            previous = None
+        else:
+            key = (entry.get("date"), entry.get("command"))
+            step = high + 1 if key != previous else high
+            previous = key
+        high = max(high, step)
+        out.append(step)
+    return out
+
+
 def next_step(history: list[Any]) -> int:
     """The step number of the next recorded command: one more than the highest so far."""
-    steps = [e.get("step") for e in history if isinstance(e, dict)]
-    return max((s for s in steps if isinstance(s, int)), default=0) + 1
+    return max(steps(history), default=0) + 1
 
 
 def edit(
