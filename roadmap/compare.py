@@ -25,9 +25,18 @@ KEPT, DROPPED, ADDED = "kept", "dropped", "added"
 
 @dataclass
 class Column:
-    label: str  # the country code, or the plan id when it has no country
+    label: str  # the country code, or the plan id when it has no country (with the file name when not unique)
     file: str
     plan: Roadmap
+
+    @property
+    def country(self) -> str:
+        """Whose plan this is: plans of one country share the rows of that country's added tasks."""
+        return _country(self.plan)
+
+
+def _country(plan: Roadmap) -> str:
+    return plan.meta.country.code if plan.meta.country else plan.meta.id
 
 
 @dataclass
@@ -53,7 +62,7 @@ class Row:
     task: str
     title: str
     direction: str
-    added_by: str | None  # the column label of the country that added it; None for model tasks
+    added_by: str | None  # the country (code, or plan id) that added it; None for model tasks
     cells: dict[str, Cell | None] = field(default_factory=dict)
 
     def count(self, verdict: str) -> int:
@@ -137,11 +146,20 @@ def load(paths: list[Path]) -> Comparison:
 
 
 def _labels(plans: list[tuple[str, Roadmap]]) -> list[str]:
-    base = [p.meta.country.code if p.meta.country else p.meta.id for _, p in plans]
-    return [
+    base = [_country(p) for _, p in plans]
+    named = [
         label if base.count(label) == 1 else f"{label} ({Path(file).name})"
         for label, (file, _) in zip(base, plans)
     ]
+    # The same file given twice (or two files of one name in different folders): number them.
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for label in named:
+        if named.count(label) > 1:
+            seen[label] = seen.get(label, 0) + 1
+            label = f"{label} #{seen[label]}"
+        out.append(label)
+    return out
 
 
 def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
@@ -149,7 +167,7 @@ def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
     directions: list[str] = []
     titles: dict[str, Task] = {}
     model_ids: list[str] = []
-    added: list[tuple[str, str]] = []  # (column label, task id)
+    added: list[tuple[str, str]] = []  # (country, task id), once however many of its plans have it
     for col in columns:
         for d in col.plan.directions:
             if d.id not in directions:
@@ -161,8 +179,8 @@ def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
             if t.origin.value == "model":
                 if t.id not in model_ids:
                     model_ids.append(t.id)
-            else:
-                added.append((col.label, t.id))
+            elif (col.country, t.id) not in added:
+                added.append((col.country, t.id))
     added_ids = {tid for _, tid in added}
     rows: list[Row] = []
     for direction in directions:
@@ -170,21 +188,22 @@ def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
             task = titles[tid]
             if task.direction == direction and tid not in added_ids:
                 rows.append(Row(tid, task.title, direction, None))
-        for label, tid in added:
-            task = next(t for t in _plan(columns, label).tasks if t.id == tid)
+        for country, tid in added:
+            task = _added_task(columns, country, tid)
             if task.direction == direction:
-                rows.append(Row(tid, task.title, direction, label))
+                rows.append(Row(tid, task.title, direction, country))
     for row in rows:
         for col in columns:
             task = next((t for t in col.plan.tasks if t.id == row.task), None)
-            if row.added_by is not None and row.added_by != col.label:
+            if row.added_by is not None and row.added_by != col.country:
                 task = None  # the same id in another plan is that plan's own task
             row.cells[col.label] = _cell(col.plan, task, row) if task else None
     return Comparison(columns, rows)
 
 
-def _plan(columns: list[Column], label: str) -> Roadmap:
-    return next(c.plan for c in columns if c.label == label)
+def _added_task(columns: list[Column], country: str, tid: str) -> Task:
+    """The task as the first of the country's plans that has it gives it (its title and direction)."""
+    return next(t for c in columns if c.country == country for t in c.plan.tasks if t.id == tid)
 
 
 def _cell(plan: Roadmap, task: Task, row: Row) -> Cell:

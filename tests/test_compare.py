@@ -152,3 +152,49 @@ def test_cli_errors(cli, region: list[Path], tmp_path: Path) -> None:
     assert missing.stderr.strip() == f"{tmp_path / 'nope.yaml'}: file not found"
     assert cli("compare").exit_code == 2
     assert cli("compare", *region, "--format", "pdf").exit_code == 2
+
+
+def test_plans_of_one_country_share_the_rows_of_its_added_tasks(cli, region: list[Path], tmp_path: Path) -> None:
+    """Last year's plan and this year's (or a plan with itself): an added task is one row."""
+    last_year = tmp_path / "old" / "kg.yaml"
+    last_year.parent.mkdir()
+    shutil.copyfile(region[0], last_year)
+    adapt.tick(region[0], ["KG-FIN-1"], on="2026-01-15", today=TODAY)
+    for pair in ((last_year, region[0]), (region[0], region[0])):
+        comparison = load(list(pair))
+        labels = [c.label for c in comparison.columns]
+        assert len(set(labels)) == 2
+        rows = [r for r in comparison.rows if r.task == "KG-FIN-1"]
+        assert len(rows) == 1 and rows[0].added_by == "KG"
+        assert all(rows[0].cells[label] is not None for label in labels)
+        assert [rows[0].verdict(label) for label in labels] == ["added", "added"]
+        totals = comparison.totals()
+        new = totals[labels[1]]
+        assert (new["added"], new["done"], new["kept"]) == (1, 3, 29)
+        assert new["percent_done"] == 10  # 3 of 29 kept + 1 added
+        data = json.loads(cli("compare", *pair, "--format", "json").stdout)
+        assert [r["task"] for r in data["rows"]].count("KG-FIN-1") == 1
+        assert [t["added"] for t in data["totals"].values()] == [1, 1]
+        csv_rows = list(csv.reader(io.StringIO(cli("compare", *pair, "--format", "csv").stdout)))
+        assert [r[0] for r in csv_rows].count("KG-FIN-1") == 1
+        md = cli("compare", *pair, "--format", "md").stdout
+        assert md.count("| KG-FIN-1 |") == 1 and "| Added | 1 | 1 |" in md and "| Done, % of kept | " in md
+        assert "\u2014" not in next(line for line in md.splitlines() if line.startswith("| KG-FIN-1 |"))
+        html = cli("compare", *pair, "--format", "html").stdout
+        assert html.count(">KG-FIN-1<") == 1
+        text = cli("compare", *pair).stdout
+        assert sum(1 for line in text.splitlines() if "KG-FIN-1" in line) == 1
+    done = load([last_year, region[0]]).totals()
+    assert [t["done"] for t in done.values()] == [2, 3]
+
+
+def test_two_countries_added_tasks_with_one_id_stay_apart(region: list[Path]) -> None:
+    from roadmap.compare import build
+
+    kg = store.load(region[0]).plan
+    meta = kg.meta.model_copy(update={"country": store.load(region[1]).plan.meta.country})
+    other = kg.model_copy(update={"meta": meta})  # a KZ plan that happens to hold a task KG-FIN-1
+    comparison = build([("kg.yaml", kg), ("kz.yaml", other)])
+    added = [(r.task, r.added_by) for r in comparison.rows if r.added_by]
+    assert added == [("KG-FIN-1", "KG"), ("KG-FIN-1", "KZ")]
+    assert comparison.totals()["KZ"]["added"] == 1
