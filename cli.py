@@ -344,11 +344,17 @@ def _show(value: Any) -> str:
 def status(
     plan: PlanArg = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date the view describes (default: today).")] = None,
+    owner: Annotated[
+        Optional[str], typer.Option("--owner", help="Only tasks whose owner or organisation contains TEXT (any case).")
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every task (by default long lists are cut and big cells counted).")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Where are we? Directions x stages in status colours, progress, overdue, unowned, due now.
 
-    Example: roadmap status kg.yaml --as-of 2025-12-31
+    Example: roadmap status kg.yaml --as-of 2025-12-31 --owner "Ministry of Economy"
     """
     import datetime as dt
 
@@ -358,7 +364,7 @@ def status(
 
     when = parse_date(as_of, what="date for --as-of") or dt.date.today()
     doc = load(_plan(plan), today=when)
-    data = summary(doc.plan, when)
+    data = summary(doc.plan, when, owner=owner)
     if as_json:
         _emit_json(data)
         return
@@ -367,7 +373,7 @@ def status(
     from roadmap.i18n import catalogue
     from roadmap.render.terminal import status_view
 
-    Console(highlight=False).print(status_view(data, catalogue(doc.plan.meta.language)))
+    Console(highlight=False).print(status_view(data, catalogue(doc.plan.meta.language), show_all=show_all))
 
 
 @command()
