@@ -168,7 +168,12 @@ def init(
     """
     from roadmap.adapt import ensure_schema, init as run
 
+    from roadmap.regions import init_note
+
     run(output, country=country, name=name, start_year=start_year, model=model, force=force)
+    note = init_note(output)
+    if note:
+        _warn(note)
     typer.echo(f"created {output}; next: roadmap status {output}", err=True)
     schema_file = ensure_schema(output.resolve().parent)
     if schema_file is not None:
