@@ -9,6 +9,7 @@ table (`Comparison.as_data`), so they cannot disagree.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from dataclasses import dataclass, field
@@ -28,6 +29,17 @@ class Column:
     label: str  # the country code, or the plan id when it has no country (with the file name when not unique)
     file: str
     plan: Roadmap
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The date the plan's statuses describe: meta.as_of, else its last recorded change."""
+        if self.plan.meta.as_of is not None:
+            return self.plan.meta.as_of
+        return max((h.date for h in self.plan.history), default=None)
+
+    @property
+    def name(self) -> str | None:
+        return self.plan.meta.country.name if self.plan.meta.country else None
 
     @property
     def country(self) -> str:
@@ -112,6 +124,8 @@ class Comparison:
                     "file": c.file,
                     "id": c.plan.meta.id,
                     "country": c.plan.meta.country.code if c.plan.meta.country else None,
+                    "name": c.name,
+                    "as_of": c.as_of.isoformat() if c.as_of else None,
                     "based_on": c.plan.meta.based_on.model_dump() if c.plan.meta.based_on else None,
                 }
                 for c in self.columns
@@ -311,26 +325,37 @@ def format_md(comparison: Comparison, lang: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def format_html(comparison: Comparison, lang: str | None = None) -> str:
-    """A self-contained page (inline CSS, no scripts, no fonts from the web); text escaped."""
-    import jinja2
+def _dates(comparison: Comparison, t: Catalogue) -> str:
+    """'2026-11-23', or the span '2025-12-31 – 2026-11-23' when the plans differ."""
+    dates = sorted({c.as_of for c in comparison.columns if c.as_of})
+    if not dates:
+        return t("compare.no_date")
+    return dates[0].isoformat() if len(dates) == 1 else f"{dates[0].isoformat()} – {dates[-1].isoformat()}"
 
-    from .resources import templates_dir
+
+def _directions(comparison: Comparison) -> dict[str, str]:
+    """Direction id -> "6. Finance", from the first plan that has the direction."""
+    out: dict[str, str] = {}
+    for col in comparison.columns:
+        for d in col.plan.directions:
+            out.setdefault(d.id, f"{d.number}. {d.name}")
+    return out
+
+
+def format_html(comparison: Comparison, lang: str | None = None) -> str:
+    """A page of the site (its stylesheet, inline; no scripts, nothing from the web); text escaped."""
+    from .render.palette import FILL
+    from .render.templating import environment
 
     t = catalogue(lang)
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
     totals = comparison.totals()
-    rows = []
+    names = _directions(comparison)
+    groups: list[dict[str, Any]] = []
     for row in comparison.rows:
+        if not groups or groups[-1]["id"] != row.direction:
+            groups.append({"id": row.direction, "name": names.get(row.direction, row.direction), "rows": []})
         kept, dropped = _row_verdict(row, t)
-        rows.append(
+        groups[-1]["rows"].append(
             {
                 "task": row.task,
                 "title": row.title,
@@ -343,7 +368,6 @@ def format_html(comparison: Comparison, lang: str | None = None) -> str:
                         "status": t(f"status.{cell.status}"),
                         "years": _span(cell.years),
                         "owner": cell.owner,
-                        "dropped": cell.verdict == DROPPED,
                     }
                     for c in comparison.columns
                 ],
@@ -351,11 +375,23 @@ def format_html(comparison: Comparison, lang: str | None = None) -> str:
                 "dropped": dropped,
             }
         )
-    return env.get_template("compare.html.j2").render(
+    return environment().get_template("compare.html.j2").render(
         t=t.all(),
         lang=lang or "en",
-        columns=[{"label": c.label, "title": c.plan.meta.title, "file": c.file} for c in comparison.columns],
-        rows=rows,
+        subtitle=t("compare.subtitle_dates", count=len(comparison.columns), dates=_dates(comparison, t)),
+        fill={COLOUR[status]: colour for status, colour in FILL.items()},
+        colours={status.value: COLOUR[status] for status in Status},
+        columns=[
+            {
+                "label": c.label,
+                "name": c.name,
+                "file": c.file,
+                "as_of": c.as_of.isoformat() if c.as_of else t("compare.no_date"),
+                "based_on": f"{c.plan.meta.based_on.id} {c.plan.meta.based_on.version}" if c.plan.meta.based_on else "",
+            }
+            for c in comparison.columns
+        ],
+        groups=groups,
         totals=[
             {"name": t(word), "values": [_total(totals[c.label], key) for c in comparison.columns]}
             for key, word in TOTAL_KEYS

@@ -10,7 +10,8 @@ from pathlib import Path
 
 
 from roadmap import adapt, store
-from roadmap.compare import format_html, format_md, format_text, load
+from roadmap.changes import Change
+from roadmap.compare import format_html, format_json, format_md, format_text, load
 from roadmap.resources import model_path
 
 from five_plans import TODAY
@@ -122,8 +123,8 @@ def test_html_escapes_plan_text_and_is_self_contained(region: list[Path], tmp_pa
     adapt.add(region[0], direction="FIN", stage="S3", title="<script>alert(1)</script> & co", year=2, today=TODAY)
     html = format_html(load(region))
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
-    assert "http://" not in html and "https://" not in html and "<link" not in html
-    assert '<td class="grey">not needed' in html
+    assert "http://" not in html and "https://" not in html and 'rel="stylesheet"' not in html
+    assert '<td class="cell grey">not needed' in html
 
 
 def test_cli_writes_html_file(cli, region: list[Path], tmp_path: Path) -> None:
@@ -198,3 +199,34 @@ def test_two_countries_added_tasks_with_one_id_stay_apart(region: list[Path]) ->
     added = [(r.task, r.added_by) for r in comparison.rows if r.added_by]
     assert added == [("KG-FIN-1", "KG"), ("KG-FIN-1", "KZ")]
     assert comparison.totals()["KZ"]["added"] == 1
+
+
+def test_html_is_a_page_of_the_site_with_countries_and_dates(region: list[Path]) -> None:
+    """Issue 13, point 17: ids whole, country names, the statuses' date, the site's style."""
+    from roadmap.resources import templates_dir
+
+    html = format_html(load(region))
+    site_css = (templates_dir() / "html" / "style.css").read_text(encoding="utf-8")
+    assert site_css.strip() in html  # the site's stylesheet, not a look of its own
+    assert "td.id" in site_css and "white-space: nowrap" in site_css
+    assert '<td class="id">KG-FIN-1<br><span class="new">added by KG</span></td>' in html
+    assert '<th scope="col" class="plan">KG<span class="name">Kyrgyzstan</span></th>' in html
+    assert "<td>Uzbekistan</td><td>2026-11-23</td><td>central-asia-model 2021.1</td>" in html
+    assert '<p class="subtitle">5 plans; statuses as of 2026-11-23</p>' in html
+    assert '<tr class="direction"><th colspan="9" scope="rowgroup">6. Finance</th></tr>' in html
+    assert "<title>Road maps compared</title>" in html and '<html lang="en">' in html
+
+
+def test_html_shows_each_plans_own_date(region: list[Path]) -> None:
+    from roadmap.yamltext import get_path
+
+    store.edit(
+        region[1], lambda doc: [Change(("meta", "as_of"), get_path(doc.data, ("meta", "as_of")), "2025-12-31")],
+        command="edit", today=TODAY,
+    )
+    comparison = load(region)
+    assert [c.as_of.isoformat() for c in comparison.columns][:2] == ["2026-11-23", "2025-12-31"]
+    html = format_html(comparison)
+    assert "5 plans; statuses as of 2025-12-31 \u2013 2026-11-23" in html
+    assert "<td>Kazakhstan</td><td>2025-12-31</td>" in html
+    assert json.loads(format_json(comparison))["plans"][1]["as_of"] == "2025-12-31"
