@@ -309,7 +309,8 @@ def _md(text: Any) -> str:
 def format_md(comparison: Comparison, lang: str | None = None) -> str:
     t = catalogue(lang)
     labels = [c.label for c in comparison.columns]
-    out = [f"# {t('compare.title')}", ""]
+    subtitle = t("compare.subtitle_dates", count=len(comparison.columns), dates=_dates(comparison, t))
+    out = [f"# {t('compare.title')}", "", _md(subtitle), ""]
     head = [t("compare.task"), t("compare.title_column"), *labels, t("compare.kept"), t("compare.dropped")]
     out += ["| " + " | ".join(_md(h) for h in head) + " |", "|" + "---|" * len(head)]
     for row in comparison.rows:
@@ -441,6 +442,7 @@ def format_text(
     for key, word in TOTAL_KEYS:
         summary.add_row(t(word), *[_total(totals[c.label], key) for c in comparison.columns])
     head = Text(t("compare.title"), style="bold")
+    head.append("\n" + t("compare.subtitle_dates", count=len(comparison.columns), dates=_dates(comparison, t)), style="")
     console = Console(
         file=io.StringIO(), width=width or 120, highlight=False, force_terminal=colour, no_color=colour is False
     )

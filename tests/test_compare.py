@@ -230,3 +230,5 @@ def test_html_shows_each_plans_own_date(region: list[Path]) -> None:
     assert "5 plans; statuses as of 2025-12-31 \u2013 2026-11-23" in html
     assert "<td>Kazakhstan</td><td>2025-12-31</td>" in html
     assert json.loads(format_json(comparison))["plans"][1]["as_of"] == "2025-12-31"
+    assert "\n5 plans; statuses as of 2025-12-31 \u2013 2026-11-23\n" in format_md(comparison)
+    assert "5 plans; statuses as of 2025-12-31 \u2013 2026-11-23" in format_text(comparison, colour=False)
