@@ -480,14 +480,24 @@ def render_action_plan(plan: PlanArg = None, fmt: FormatOpt = None, output: OutO
 
 
 @render_command("green-paper")
-def render_green_paper(plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None, as_of: AsOfOpt = None) -> None:
+def render_green_paper(
+    plan: PlanArg = None,
+    fmt: FormatOpt = None,
+    output: OutOpt = None,
+    as_of: AsOfOpt = None,
+    model: Annotated[
+        Optional[Path],
+        typer.Option("--model", help="The model file the plan is based on, when it is not a packaged version."),
+    ] = None,
+) -> None:
     """The revised Green Paper: chapters, directions with this country's tasks, appendices, changes.
 
-    Formats: html, md, docx (Word).
+    Formats: html, md, docx (Word). The annex "Changes from the model" compares with the
+    model version the plan records in meta.based_on (after `upgrade`, the new one).
 
     Example: roadmap render green-paper kg.yaml -o green-paper.docx
     """
-    _render("green-paper", plan, fmt, output, as_of=as_of)
+    _render("green-paper", plan, fmt, output, as_of=as_of, model=model)
 
 
 
