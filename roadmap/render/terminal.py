@@ -98,9 +98,9 @@ def status_view(summary: dict[str, Any], t: Catalogue, *, show_all: bool = False
     lists = [("overdue", t("terminal.overdue")), ("due_this_year", t("terminal.due", year=summary["as_of"][:4]))]
     if not summary.get("owner_filter"):  # everything shown under a filter has an owner
         lists.insert(1, ("unowned", t("terminal.unowned")))
-    for key, title in lists:
+    for number, (key, title) in enumerate(lists):
         items = summary[key]
-        parts.append(Text(f"{title}: {len(items)}", style="bold"))
+        parts.append(Text(("\n" if number else "") + f"{title}: {len(items)}", style="bold"))
         shown = items if show_all else items[:LIST_LIMIT]
         for task in shown:
             years = task["years"]
