@@ -200,7 +200,12 @@ def init(
     """
     from roadmap.adapt import ensure_schema, init as run
 
+    from roadmap.regions import init_note
+
     run(output, country=country, name=name, start_year=start_year, model=model, force=force)
+    note = init_note(output)
+    if note:
+        _warn(note)
     typer.echo(f"created {output}; next: roadmap status {output}", err=True)
     schema_file = ensure_schema(output.resolve().parent)
     if schema_file is not None:
@@ -388,11 +393,17 @@ def history(
 def status(
     plan: PlanArg = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date the view describes (default: today).")] = None,
+    owner: Annotated[
+        Optional[str], typer.Option("--owner", help="Only tasks whose owner or organisation contains TEXT (any case).")
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every task (by default long lists are cut and big cells counted).")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Where are we? Directions x stages in status colours, progress, overdue, unowned, due now.
 
-    Example: roadmap status kg.yaml --as-of 2025-12-31
+    Example: roadmap status kg.yaml --as-of 2025-12-31 --owner "Ministry of Economy"
     """
     import datetime as dt
 
@@ -402,7 +413,7 @@ def status(
 
     when = parse_date(as_of, what="date for --as-of") or dt.date.today()
     doc = load(_plan(plan), today=when)
-    data = summary(doc.plan, when)
+    data = summary(doc.plan, when, owner=owner)
     if as_json:
         _emit_json(data)
         return
@@ -411,7 +422,7 @@ def status(
     from roadmap.i18n import catalogue
     from roadmap.render.terminal import status_view
 
-    Console(highlight=False).print(status_view(data, catalogue(doc.plan.meta.language)))
+    Console(highlight=False).print(status_view(data, catalogue(doc.plan.meta.language), show_all=show_all))
 
 
 @command()
@@ -513,14 +524,24 @@ def render_action_plan(plan: PlanArg = None, fmt: FormatOpt = None, output: OutO
 
 
 @render_command("green-paper")
-def render_green_paper(plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None, as_of: AsOfOpt = None) -> None:
+def render_green_paper(
+    plan: PlanArg = None,
+    fmt: FormatOpt = None,
+    output: OutOpt = None,
+    as_of: AsOfOpt = None,
+    model: Annotated[
+        Optional[Path],
+        typer.Option("--model", help="The model file the plan is based on, when it is not a packaged version."),
+    ] = None,
+) -> None:
     """The revised Green Paper: chapters, directions with this country's tasks, appendices, changes.
 
-    Formats: html, md, docx (Word).
+    Formats: html, md, docx (Word). The annex "Changes from the model" compares with the
+    model version the plan records in meta.based_on (after `upgrade`, the new one).
 
     Example: roadmap render green-paper kg.yaml -o green-paper.docx
     """
-    _render("green-paper", plan, fmt, output, as_of=as_of)
+    _render("green-paper", plan, fmt, output, as_of=as_of, model=model)
 
 
 

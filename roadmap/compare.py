@@ -9,6 +9,7 @@ table (`Comparison.as_data`), so they cannot disagree.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from dataclasses import dataclass, field
@@ -25,9 +26,29 @@ KEPT, DROPPED, ADDED = "kept", "dropped", "added"
 
 @dataclass
 class Column:
-    label: str  # the country code, or the plan id when it has no country
+    label: str  # the country code, or the plan id when it has no country (with the file name when not unique)
     file: str
     plan: Roadmap
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The date the plan's statuses describe: meta.as_of, else its last recorded change."""
+        if self.plan.meta.as_of is not None:
+            return self.plan.meta.as_of
+        return max((h.date for h in self.plan.history), default=None)
+
+    @property
+    def name(self) -> str | None:
+        return self.plan.meta.country.name if self.plan.meta.country else None
+
+    @property
+    def country(self) -> str:
+        """Whose plan this is: plans of one country share the rows of that country's added tasks."""
+        return _country(self.plan)
+
+
+def _country(plan: Roadmap) -> str:
+    return plan.meta.country.code if plan.meta.country else plan.meta.id
 
 
 @dataclass
@@ -53,7 +74,7 @@ class Row:
     task: str
     title: str
     direction: str
-    added_by: str | None  # the column label of the country that added it; None for model tasks
+    added_by: str | None  # the country (code, or plan id) that added it; None for model tasks
     cells: dict[str, Cell | None] = field(default_factory=dict)
 
     def count(self, verdict: str) -> int:
@@ -103,6 +124,8 @@ class Comparison:
                     "file": c.file,
                     "id": c.plan.meta.id,
                     "country": c.plan.meta.country.code if c.plan.meta.country else None,
+                    "name": c.name,
+                    "as_of": c.as_of.isoformat() if c.as_of else None,
                     "based_on": c.plan.meta.based_on.model_dump() if c.plan.meta.based_on else None,
                 }
                 for c in self.columns
@@ -137,11 +160,20 @@ def load(paths: list[Path]) -> Comparison:
 
 
 def _labels(plans: list[tuple[str, Roadmap]]) -> list[str]:
-    base = [p.meta.country.code if p.meta.country else p.meta.id for _, p in plans]
-    return [
+    base = [_country(p) for _, p in plans]
+    named = [
         label if base.count(label) == 1 else f"{label} ({Path(file).name})"
         for label, (file, _) in zip(base, plans)
     ]
+    # The same file given twice (or two files of one name in different folders): number them.
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for label in named:
+        if named.count(label) > 1:
+            seen[label] = seen.get(label, 0) + 1
+            label = f"{label} #{seen[label]}"
+        out.append(label)
+    return out
 
 
 def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
@@ -149,7 +181,7 @@ def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
     directions: list[str] = []
     titles: dict[str, Task] = {}
     model_ids: list[str] = []
-    added: list[tuple[str, str]] = []  # (column label, task id)
+    added: list[tuple[str, str]] = []  # (country, task id), once however many of its plans have it
     for col in columns:
         for d in col.plan.directions:
             if d.id not in directions:
@@ -161,8 +193,8 @@ def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
             if t.origin.value == "model":
                 if t.id not in model_ids:
                     model_ids.append(t.id)
-            else:
-                added.append((col.label, t.id))
+            elif (col.country, t.id) not in added:
+                added.append((col.country, t.id))
     added_ids = {tid for _, tid in added}
     rows: list[Row] = []
     for direction in directions:
@@ -170,21 +202,22 @@ def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
             task = titles[tid]
             if task.direction == direction and tid not in added_ids:
                 rows.append(Row(tid, task.title, direction, None))
-        for label, tid in added:
-            task = next(t for t in _plan(columns, label).tasks if t.id == tid)
+        for country, tid in added:
+            task = _added_task(columns, country, tid)
             if task.direction == direction:
-                rows.append(Row(tid, task.title, direction, label))
+                rows.append(Row(tid, task.title, direction, country))
     for row in rows:
         for col in columns:
             task = next((t for t in col.plan.tasks if t.id == row.task), None)
-            if row.added_by is not None and row.added_by != col.label:
+            if row.added_by is not None and row.added_by != col.country:
                 task = None  # the same id in another plan is that plan's own task
             row.cells[col.label] = _cell(col.plan, task, row) if task else None
     return Comparison(columns, rows)
 
 
-def _plan(columns: list[Column], label: str) -> Roadmap:
-    return next(c.plan for c in columns if c.label == label)
+def _added_task(columns: list[Column], country: str, tid: str) -> Task:
+    """The task as the first of the country's plans that has it gives it (its title and direction)."""
+    return next(t for c in columns if c.country == country for t in c.plan.tasks if t.id == tid)
 
 
 def _cell(plan: Roadmap, task: Task, row: Row) -> Cell:
@@ -276,7 +309,8 @@ def _md(text: Any) -> str:
 def format_md(comparison: Comparison, lang: str | None = None) -> str:
     t = catalogue(lang)
     labels = [c.label for c in comparison.columns]
-    out = [f"# {t('compare.title')}", ""]
+    subtitle = t("compare.subtitle_dates", count=len(comparison.columns), dates=_dates(comparison, t))
+    out = [f"# {t('compare.title')}", "", _md(subtitle), ""]
     head = [t("compare.task"), t("compare.title_column"), *labels, t("compare.kept"), t("compare.dropped")]
     out += ["| " + " | ".join(_md(h) for h in head) + " |", "|" + "---|" * len(head)]
     for row in comparison.rows:
@@ -292,26 +326,37 @@ def format_md(comparison: Comparison, lang: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def format_html(comparison: Comparison, lang: str | None = None) -> str:
-    """A self-contained page (inline CSS, no scripts, no fonts from the web); text escaped."""
-    import jinja2
+def _dates(comparison: Comparison, t: Catalogue) -> str:
+    """'2026-11-23', or the span '2025-12-31 – 2026-11-23' when the plans differ."""
+    dates = sorted({c.as_of for c in comparison.columns if c.as_of})
+    if not dates:
+        return t("compare.no_date")
+    return dates[0].isoformat() if len(dates) == 1 else f"{dates[0].isoformat()} – {dates[-1].isoformat()}"
 
-    from .resources import templates_dir
+
+def _directions(comparison: Comparison) -> dict[str, str]:
+    """Direction id -> "6. Finance", from the first plan that has the direction."""
+    out: dict[str, str] = {}
+    for col in comparison.columns:
+        for d in col.plan.directions:
+            out.setdefault(d.id, f"{d.number}. {d.name}")
+    return out
+
+
+def format_html(comparison: Comparison, lang: str | None = None) -> str:
+    """A page of the site (its stylesheet, inline; no scripts, nothing from the web); text escaped."""
+    from .render.palette import FILL
+    from .render.templating import environment
 
     t = catalogue(lang)
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
     totals = comparison.totals()
-    rows = []
+    names = _directions(comparison)
+    groups: list[dict[str, Any]] = []
     for row in comparison.rows:
+        if not groups or groups[-1]["id"] != row.direction:
+            groups.append({"id": row.direction, "name": names.get(row.direction, row.direction), "rows": []})
         kept, dropped = _row_verdict(row, t)
-        rows.append(
+        groups[-1]["rows"].append(
             {
                 "task": row.task,
                 "title": row.title,
@@ -324,7 +369,6 @@ def format_html(comparison: Comparison, lang: str | None = None) -> str:
                         "status": t(f"status.{cell.status}"),
                         "years": _span(cell.years),
                         "owner": cell.owner,
-                        "dropped": cell.verdict == DROPPED,
                     }
                     for c in comparison.columns
                 ],
@@ -332,11 +376,23 @@ def format_html(comparison: Comparison, lang: str | None = None) -> str:
                 "dropped": dropped,
             }
         )
-    return env.get_template("compare.html.j2").render(
+    return environment().get_template("compare.html.j2").render(
         t=t.all(),
         lang=lang or "en",
-        columns=[{"label": c.label, "title": c.plan.meta.title, "file": c.file} for c in comparison.columns],
-        rows=rows,
+        subtitle=t("compare.subtitle_dates", count=len(comparison.columns), dates=_dates(comparison, t)),
+        fill={COLOUR[status]: colour for status, colour in FILL.items()},
+        colours={status.value: COLOUR[status] for status in Status},
+        columns=[
+            {
+                "label": c.label,
+                "name": c.name,
+                "file": c.file,
+                "as_of": c.as_of.isoformat() if c.as_of else t("compare.no_date"),
+                "based_on": f"{c.plan.meta.based_on.id} {c.plan.meta.based_on.version}" if c.plan.meta.based_on else "",
+            }
+            for c in comparison.columns
+        ],
+        groups=groups,
         totals=[
             {"name": t(word), "values": [_total(totals[c.label], key) for c in comparison.columns]}
             for key, word in TOTAL_KEYS
@@ -386,6 +442,7 @@ def format_text(
     for key, word in TOTAL_KEYS:
         summary.add_row(t(word), *[_total(totals[c.label], key) for c in comparison.columns])
     head = Text(t("compare.title"), style="bold")
+    head.append("\n" + t("compare.subtitle_dates", count=len(comparison.columns), dates=_dates(comparison, t)), style="")
     console = Console(
         file=io.StringIO(), width=width or 120, highlight=False, force_terminal=colour, no_color=colour is False
     )

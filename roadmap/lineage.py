@@ -81,7 +81,7 @@ def _recorded(doc: Document) -> str:
     return f"{b.id} version {b.version}" if b else ""
 
 
-def base_model(doc: Document, given: Path | None = None, *, check_hash: bool = True) -> Document:
+def base_model(doc: Document, given: Path | None = None, *, check_hash: bool = True, option: str = "--base") -> Document:
     """The model `doc` was derived from: `given`, or the packaged file with the recorded hash.
 
     With `check_hash`, a given file must be exactly the recorded version (upgrade needs the
@@ -95,7 +95,7 @@ def base_model(doc: Document, given: Path | None = None, *, check_hash: bool = T
                 f"{model.label} is not the model {doc.label} was derived from: the plan records "
                 f"{_recorded(doc)} ({based_on.hash}), this file is {model.plan.meta.id} version "
                 f"{model.plan.meta.version} ({content_hash(model.text)}). "
-                "Give the exact model file the plan was created from, or leave out --base."
+                f"Give the exact model file the plan was created from, or leave out {option}."
             )
         return model
     if based_on is None:

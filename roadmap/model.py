@@ -115,11 +115,18 @@ class SuccessRule(Strict):
     of_countries: int = Field(ge=1)
     by: dt.date
     text: str | None = None
+    countries: list[CountryCode] | None = Field(
+        None,
+        description="The countries the rule counts (ISO codes). Default: the countries of meta.region "
+        "(data/regions.tsv); a plan of another country is shown but not counted.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> SuccessRule:
         if self.min_countries > self.of_countries:
             raise ValueError("min_countries cannot exceed of_countries")
+        if self.countries is not None and len(self.countries) != self.of_countries:
+            raise ValueError(f"countries lists {len(self.countries)} countries but of_countries is {self.of_countries}")
         return self
 
 

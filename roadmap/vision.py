@@ -18,6 +18,7 @@ from typing import Any
 from .errors import BadValue
 from .i18n import catalogue
 from .model import Goal, Roadmap, SuccessRule
+from .regions import rule_countries
 
 
 @dataclass
@@ -26,6 +27,7 @@ class CountryGoals:
     name: str
     file: str
     reached: dict[str, dt.date | None]  # goal id -> the date it was reached (None: undated)
+    counted: bool = True  # False: a country outside the rule's countries, shown for comparison
 
     @property
     def count(self) -> int:
@@ -40,6 +42,7 @@ class VisionReport:
     rule_from: str
     countries: list[CountryGoals]
     notes: list[str] = field(default_factory=list)
+    rule_countries: list[str] | None = None  # None: any country counts
 
     @property
     def cutoff(self) -> dt.date:
@@ -48,7 +51,11 @@ class VisionReport:
 
     @property
     def qualifying(self) -> list[CountryGoals]:
-        return [c for c in self.countries if c.count >= self.rule.min_goals]
+        return [c for c in self.counted if c.count >= self.rule.min_goals]
+
+    @property
+    def counted(self) -> list[CountryGoals]:
+        return [c for c in self.countries if c.counted]
 
     @property
     def met(self) -> bool:
@@ -66,7 +73,7 @@ class VisionReport:
             if need == 1
             else t("vision.more_countries", count=need, min_goals=rule.min_goals)
         ]
-        behind = sorted((c for c in self.countries if c.count < rule.min_goals), key=lambda c: (-c.count, c.code))
+        behind = sorted((c for c in self.counted if c.count < rule.min_goals), key=lambda c: (-c.count, c.code))
         for c in behind[:need]:
             gap = rule.min_goals - c.count
             key = "vision.needs_one" if gap == 1 else "vision.needs"
@@ -78,14 +85,14 @@ class VisionReport:
     @property
     def unplanned(self) -> int:
         """Countries of the rule without a plan here (the denominator stays of_countries)."""
-        return max(self.rule.of_countries - len(self.countries), 0)
+        return max(self.rule.of_countries - len(self.counted), 0)
 
     def as_data(self) -> dict[str, Any]:
         rule = self.rule
         return {
             "as_of": self.as_of.isoformat(),
             "counted_until": self.cutoff.isoformat(),
-            "rule": {**rule.model_dump(mode="json"), "from": self.rule_from},
+            "rule": {**rule.model_dump(mode="json"), "countries": self.rule_countries, "from": self.rule_from},
             "goals": [{"id": g.id, "text": g.text} for g in self.goals],
             "countries": [
                 {
@@ -94,11 +101,13 @@ class VisionReport:
                     "file": c.file,
                     "reached": {gid: (d.isoformat() if d else None) for gid, d in c.reached.items()},
                     "count": c.count,
-                    "qualifies": c.count >= rule.min_goals,
+                    "counted": c.counted,
+                    "qualifies": c.counted and c.count >= rule.min_goals,
                 }
                 for c in self.countries
             ],
             "plans_given": len(self.countries),
+            "plans_counted": len(self.counted),
             "countries_without_plan": self.unplanned,
             "qualifying": [c.code for c in self.qualifying],
             "verdict": "met" if self.met else "not met",
@@ -115,17 +124,21 @@ def load(paths: list[Path], *, as_of: dt.date | None = None) -> VisionReport:
     docs = [store.load(p) for p in paths]
     first = docs[0]
     rule, goals, source = _rule(first.plan), first.plan.vision.goals, first.label
+    countries = rule_countries(first.plan)
     if rule is None:
         from . import lineage
 
         model = lineage.base_model(first)
         rule, goals, source = _rule(model.plan), model.plan.vision.goals, model.label
+        countries = rule_countries(model.plan)
         if rule is None:
             raise BadValue(
                 f"neither {first.label} nor its model {model.label} has a vision.success_rule; "
                 "add one (min_goals, min_countries, of_countries, by) to the first plan"
             )
-    return build([(d.label, d.plan) for d in docs], rule, goals, source, as_of or dt.date.today())
+    return build(
+        [(d.label, d.plan) for d in docs], rule, goals, source, as_of or dt.date.today(), countries=countries
+    )
 
 
 def _rule(plan: Roadmap) -> SuccessRule | None:
@@ -133,10 +146,17 @@ def _rule(plan: Roadmap) -> SuccessRule | None:
 
 
 def build(
-    plans: list[tuple[str, Roadmap]], rule: SuccessRule, goals: list[Goal], rule_from: str, as_of: dt.date
+    plans: list[tuple[str, Roadmap]],
+    rule: SuccessRule,
+    goals: list[Goal],
+    rule_from: str,
+    as_of: dt.date,
+    *,
+    countries: list[str] | None = None,
 ) -> VisionReport:
+    """`countries`: the ones the rule counts (None: any); a plan of another is shown, not counted."""
     t = catalogue()
-    report = VisionReport(as_of, rule, goals, rule_from, [])
+    report = VisionReport(as_of, rule, goals, rule_from, [], rule_countries=countries)
     cutoff = report.cutoff
     ids = [g.id for g in goals]
     seen: dict[str, str] = {}
@@ -160,11 +180,14 @@ def build(
                 continue
             reached[goal.id] = goal.reached_on
         in_order = dict(sorted(reached.items(), key=lambda kv: ids.index(kv[0])))
-        report.countries.append(CountryGoals(country.code, country.name, label, in_order))
+        counted = countries is None or country.code in countries
+        if not counted:
+            report.notes.append(t("vision.outside", country=country.code, countries=" ".join(countries or [])))
+        report.countries.append(CountryGoals(country.code, country.name, label, in_order, counted))
     if as_of > rule.by:
         report.notes.append(t("vision.deadline_passed", by=rule.by.isoformat()))
-    if len(plans) > rule.of_countries:
-        report.notes.append(t("vision.too_many", count=len(plans), of_countries=rule.of_countries))
+    if len(report.counted) > rule.of_countries:
+        report.notes.append(t("vision.too_many", count=len(report.counted), of_countries=rule.of_countries))
     return report
 
 
@@ -187,6 +210,8 @@ def format_text(report: VisionReport) -> str:
             by=rule.by.isoformat(),
         )
     )
+    if report.rule_countries:
+        out.append(t("vision.countries", countries=" ".join(report.rule_countries)))
     out.append(t("vision.as_of", date=report.cutoff.isoformat()))
     out.append("")
     ids = [g.id for g in report.goals]
@@ -195,6 +220,8 @@ def format_text(report: VisionReport) -> str:
     for c in report.countries:
         marks = " ".join(f"{YES if g in c.reached else NO:<3}" for g in ids)
         flag = f" {YES}" if c.count >= rule.min_goals else ""
+        if not c.counted:
+            flag = f" ({t('vision.not_counted')})"
         out.append(f"{c.code + ' ' + c.name:<{width}}  {marks}  {c.count}{flag}")
     out.append("")
     verdict = t("vision.verdict_met") if report.met else t("vision.verdict_not_met")

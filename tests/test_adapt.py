@@ -121,7 +121,10 @@ def test_session_history(session, cli):
 def test_status_json_matches_the_edits(session, cli):
     plan, _, _ = session
     data = json.loads(cli("status", plan, "--as-of", "2026-11-23", "--json").stdout)
-    assert data["overall"] == {"green": 2, "yellow": 1, "red": 27, "grey": 1, "done": 2, "total": 30, "percent": 7}
+    assert data["overall"] == {
+        "done": 2, "in_progress": 1, "planned": 27, "not_needed": 1, "total": 30, "percent": 7,
+        "green": 2, "yellow": 1, "red": 27, "grey": 1,
+    }
     by_direction = {d["id"]: d for d in data["directions"]}
     assert (by_direction["DEF"]["green"], by_direction["DEF"]["percent"]) == (2, 100)
     assert by_direction["CUL"]["grey"] == 1 and by_direction["CUL"]["total"] == 4

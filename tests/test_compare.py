@@ -10,7 +10,8 @@ from pathlib import Path
 
 
 from roadmap import adapt, store
-from roadmap.compare import format_html, format_md, format_text, load
+from roadmap.changes import Change
+from roadmap.compare import format_html, format_json, format_md, format_text, load
 from roadmap.resources import model_path
 
 from five_plans import TODAY
@@ -122,8 +123,8 @@ def test_html_escapes_plan_text_and_is_self_contained(region: list[Path], tmp_pa
     adapt.add(region[0], direction="FIN", stage="S3", title="<script>alert(1)</script> & co", year=2, today=TODAY)
     html = format_html(load(region))
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
-    assert "http://" not in html and "https://" not in html and "<link" not in html
-    assert '<td class="grey">not needed' in html
+    assert "http://" not in html and "https://" not in html and 'rel="stylesheet"' not in html
+    assert '<td class="cell grey">not needed' in html
 
 
 def test_cli_writes_html_file(cli, region: list[Path], tmp_path: Path) -> None:
@@ -152,3 +153,82 @@ def test_cli_errors(cli, region: list[Path], tmp_path: Path) -> None:
     assert missing.stderr.strip() == f"{tmp_path / 'nope.yaml'}: file not found"
     assert cli("compare").exit_code == 2
     assert cli("compare", *region, "--format", "pdf").exit_code == 2
+
+
+def test_plans_of_one_country_share_the_rows_of_its_added_tasks(cli, region: list[Path], tmp_path: Path) -> None:
+    """Last year's plan and this year's (or a plan with itself): an added task is one row."""
+    last_year = tmp_path / "old" / "kg.yaml"
+    last_year.parent.mkdir()
+    shutil.copyfile(region[0], last_year)
+    adapt.tick(region[0], ["KG-FIN-1"], on="2026-01-15", today=TODAY)
+    for pair in ((last_year, region[0]), (region[0], region[0])):
+        comparison = load(list(pair))
+        labels = [c.label for c in comparison.columns]
+        assert len(set(labels)) == 2
+        rows = [r for r in comparison.rows if r.task == "KG-FIN-1"]
+        assert len(rows) == 1 and rows[0].added_by == "KG"
+        assert all(rows[0].cells[label] is not None for label in labels)
+        assert [rows[0].verdict(label) for label in labels] == ["added", "added"]
+        totals = comparison.totals()
+        new = totals[labels[1]]
+        assert (new["added"], new["done"], new["kept"]) == (1, 3, 29)
+        assert new["percent_done"] == 10  # 3 of 29 kept + 1 added
+        data = json.loads(cli("compare", *pair, "--format", "json").stdout)
+        assert [r["task"] for r in data["rows"]].count("KG-FIN-1") == 1
+        assert [t["added"] for t in data["totals"].values()] == [1, 1]
+        csv_rows = list(csv.reader(io.StringIO(cli("compare", *pair, "--format", "csv").stdout)))
+        assert [r[0] for r in csv_rows].count("KG-FIN-1") == 1
+        md = cli("compare", *pair, "--format", "md").stdout
+        assert md.count("| KG-FIN-1 |") == 1 and "| Added | 1 | 1 |" in md and "| Done, % of kept | " in md
+        assert "\u2014" not in next(line for line in md.splitlines() if line.startswith("| KG-FIN-1 |"))
+        html = cli("compare", *pair, "--format", "html").stdout
+        assert html.count(">KG-FIN-1<") == 1
+        text = cli("compare", *pair).stdout
+        assert sum(1 for line in text.splitlines() if "KG-FIN-1" in line) == 1
+    done = load([last_year, region[0]]).totals()
+    assert [t["done"] for t in done.values()] == [2, 3]
+
+
+def test_two_countries_added_tasks_with_one_id_stay_apart(region: list[Path]) -> None:
+    from roadmap.compare import build
+
+    kg = store.load(region[0]).plan
+    meta = kg.meta.model_copy(update={"country": store.load(region[1]).plan.meta.country})
+    other = kg.model_copy(update={"meta": meta})  # a KZ plan that happens to hold a task KG-FIN-1
+    comparison = build([("kg.yaml", kg), ("kz.yaml", other)])
+    added = [(r.task, r.added_by) for r in comparison.rows if r.added_by]
+    assert added == [("KG-FIN-1", "KG"), ("KG-FIN-1", "KZ")]
+    assert comparison.totals()["KZ"]["added"] == 1
+
+
+def test_html_is_a_page_of_the_site_with_countries_and_dates(region: list[Path]) -> None:
+    """Issue 13, point 17: ids whole, country names, the statuses' date, the site's style."""
+    from roadmap.resources import templates_dir
+
+    html = format_html(load(region))
+    site_css = (templates_dir() / "html" / "style.css").read_text(encoding="utf-8")
+    assert site_css.strip() in html  # the site's stylesheet, not a look of its own
+    assert "td.id" in site_css and "white-space: nowrap" in site_css
+    assert '<td class="id">KG-FIN-1<br><span class="new">added by KG</span></td>' in html
+    assert '<th scope="col" class="plan">KG<span class="name">Kyrgyzstan</span></th>' in html
+    assert "<td>Uzbekistan</td><td>2026-11-23</td><td>central-asia-model 2021.1</td>" in html
+    assert '<p class="subtitle">5 plans; statuses as of 2026-11-23</p>' in html
+    assert '<tr class="direction"><th colspan="9" scope="rowgroup">6. Finance</th></tr>' in html
+    assert "<title>Road maps compared</title>" in html and '<html lang="en">' in html
+
+
+def test_html_shows_each_plans_own_date(region: list[Path]) -> None:
+    from roadmap.yamltext import get_path
+
+    store.edit(
+        region[1], lambda doc: [Change(("meta", "as_of"), get_path(doc.data, ("meta", "as_of")), "2025-12-31")],
+        command="edit", today=TODAY,
+    )
+    comparison = load(region)
+    assert [c.as_of.isoformat() for c in comparison.columns][:2] == ["2026-11-23", "2025-12-31"]
+    html = format_html(comparison)
+    assert "5 plans; statuses as of 2025-12-31 \u2013 2026-11-23" in html
+    assert "<td>Kazakhstan</td><td>2025-12-31</td>" in html
+    assert json.loads(format_json(comparison))["plans"][1]["as_of"] == "2025-12-31"
+    assert "\n5 plans; statuses as of 2025-12-31 \u2013 2026-11-23\n" in format_md(comparison)
+    assert "5 plans; statuses as of 2025-12-31 \u2013 2026-11-23" in format_text(comparison, colour=False)

@@ -86,3 +86,16 @@ def test_cli_timeline_uses_as_of(cli, kg_plan: Path) -> None:  # type: ignore[no
     assert "As of 2026-03-01" in result.stdout
     bad = cli("render", "timeline", kg_plan, "--as-of", "March")
     assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_mermaid_does_not_draw_not_needed_as_done(kg_plan: Path) -> None:
+    """CUL-4 is not needed in kg_plan: not a grey `done` bar in Culture, but a diamond in a
+    section that says what it is."""
+    text = timeline.render(plan_of(kg_plan), "mermaid", as_of=AS_OF).decode()
+    cul4 = [line for line in text.splitlines() if line.strip().startswith("CUL-4 ")]
+    assert len(cul4) == 1 and "(not needed) :milestone, CUL_4, 2027-01-01, 0d" in cul4[0]
+    assert ":done, CUL_4" not in text
+    sections = [line.strip() for line in text.splitlines() if line.startswith("  section ")]
+    assert sections[-2:] == ["section Not needed (no work planned, shown at the start year)", "section Status date"]
+    at = text.index("section Not needed")
+    assert text.index("CUL-4 ") > at and text.index("CUL-3 ") < at

@@ -320,3 +320,38 @@ def test_packaged_model_versions() -> None:
         assert find_by_hash(content_hash(doc.text)) is not None
     # The version plans made today are derived from is findable.
     assert find_by_hash(content_hash(store.load(model_path()).text)) is not None
+
+
+def test_green_paper_annex_compares_with_the_model_the_plan_is_now_based_on(
+    cli, kg: Path, revised: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13, point 2: after `upgrade --prefer theirs`, CCAN's own revisions (a renamed
+    task, a new model task, a retitled one, a reworded key message) are not the group's."""
+    from roadmap import lineage
+
+    upgrade(kg, to=revised, prefer="theirs", today=TODAY)
+    ccan = [
+        "version 2021.1", "new task DAT-4", "new task FIN-4", "Task DAT-3", "Task EDU-1 renamed",
+        "Task INT-1 renamed", "Know yourself", "goals.G4.text", "Task FIN-2 moved", "Task DAT-2 moved",
+    ]
+    # CCAN ships 2021.2 (as data/models/ would hold it): found by the hash the plan records.
+    packaged = lineage.packaged_models()
+    monkeypatch.setattr(lineage, "packaged_models", lambda: [*packaged, revised])
+    for args in ((), ("--model", revised)):
+        result = cli("render", "green-paper", kg, "--format", "md", "--as-of", "2026-11-23", *args)
+        assert result.exit_code == 0, result.output
+        annex = result.stdout.split("## Changes from the model", 1)[1]
+        assert "(revised) (version 2021.2)" in annex
+        for words in ccan:
+            assert words not in annex, words
+        for words in ("Task DEF-1 marked done on 2024-06-30", "Task DAT-4 marked in progress on 2025-03-01",
+                      "Task DAT-4 assigned to C. Asanov", "new task KG-FIN-1", "Vision goal G4 reached"):
+            assert words in annex, words
+    # Not packaged and not given: the annex says it cannot list the changes, rather than
+    # comparing with the wrong version.
+    monkeypatch.setattr(lineage, "packaged_models", lambda: packaged)
+    alone = cli("render", "green-paper", kg, "--format", "md", "--as-of", "2026-11-23").stdout
+    assert "The model this plan was adapted from is not available here" in alone and "version 2021.1" not in alone
+    wrong = cli("render", "green-paper", kg, "--format", "md", "--model", model_path())
+    assert wrong.exit_code == 1 and "is not the model" in wrong.stderr and "Traceback" not in wrong.output
+    assert "version 2021.2" in wrong.stderr and wrong.stderr.rstrip().endswith("or leave out --model.")

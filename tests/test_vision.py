@@ -165,3 +165,45 @@ def test_goal_errors(cli, region: list[Path]) -> None:
         adapt.goal(region[3], "nope", reached=True, today=TODAY)
     with pytest.raises(BadValue):
         adapt.goal(region[3], "G1", reached=True, on="yesterday", today=TODAY)
+
+
+def test_a_plan_outside_central_asia_is_shown_but_not_counted(cli, region: list[Path], tmp_path: Path) -> None:
+    """`init --country PE` works (with a note); vision shows Peru and does not count it."""
+    pe = tmp_path / "pe.yaml"
+    result = cli("init", "--country", "PE", "--start-year", "2022", "-o", pe)
+    assert result.exit_code == 0
+    assert (
+        "note: the model is written for the 5 countries of Central Asia (KZ KG TJ TM UZ); "
+        "a plan for PE works the same, but the vision's success rule does not count PE"
+    ) in result.stderr
+    assert "note:" not in cli("init", "--country", "KG", "-o", tmp_path / "kg-new.yaml").stderr
+    for goal in ("G1", "G2", "G3", "G4", "G5"):
+        adapt.goal(pe, goal, reached=True, on="2025-01-01", today=TODAY)
+    # Without UZ, KG and KZ qualify: 2 of 5, not met. Peru's 5 goals must not make it 3.
+    plans = [region[0], region[1], region[2], region[3], pe]
+    report = load(plans, as_of=dt.date(2026, 12, 31))
+    assert [c.code for c in report.qualifying] == ["KG", "KZ"] and not report.met
+    assert report.unplanned == 1  # UZ has no plan here; Peru does not take its place
+    text = format_text(report)
+    assert "Countries the rule counts: KZ KG TJ TM UZ" in text
+    assert "PE Peru" in text and "5 (not counted)" in text
+    assert "Verdict: not met \u2014 2 of 5 countries have at least 4 goals (needed: 3)" in text
+    assert "PE is not one of the countries the rule counts (KZ KG TJ TM UZ): its plan is shown but not counted." in text
+    data = json.loads(cli("vision", *plans, "--as-of", "2026-12-31", "--json").stdout)
+    assert data["rule"]["countries"] == ["KZ", "KG", "TJ", "TM", "UZ"]
+    peru = next(c for c in data["countries"] if c["code"] == "PE")
+    assert (peru["counted"], peru["qualifies"], peru["count"]) == (False, False, 5)
+    assert (data["plans_given"], data["plans_counted"], data["countries_without_plan"]) == (5, 4, 1)
+    assert data["verdict"] == "not met"
+
+
+def test_a_rule_may_list_its_own_countries(region: list[Path]) -> None:
+    from roadmap.model import SuccessRule
+    from roadmap.vision import build
+
+    rule = SuccessRule(min_goals=4, min_countries=2, of_countries=2, by=dt.date(2026, 12, 31), countries=["KZ", "UZ"])
+    docs = [store.load(p) for p in region]
+    report = build([(d.label, d.plan) for d in docs], rule, docs[0].plan.vision.goals, "test", dt.date(2026, 12, 31), countries=rule.countries)
+    assert [c.code for c in report.counted] == ["KZ", "UZ"] and report.met
+    with pytest.raises(ValueError, match="countries lists 1 countries but of_countries is 2"):
+        SuccessRule(min_goals=1, min_countries=1, of_countries=2, by=dt.date(2026, 12, 31), countries=["KZ"])

@@ -77,6 +77,7 @@ def render_file(
     output: Path | None = None,
     details: bool = False,
     as_of: dt.date | None = None,
+    model: Path | None = None,
 ) -> bytes:
     """Draw one document of the road map; write it to `output` (atomically) when given."""
     from ..store import load, write_bytes_atomic
@@ -92,7 +93,12 @@ def render_file(
     if kind in ("timeline", "green-paper"):
         options["as_of"] = as_of or doc.plan.meta.as_of or dt.date.today()
     if kind == "green-paper":
-        options["model"] = model_of(doc.plan)
+        if model is not None and doc.plan.meta.based_on is not None:
+            from ..lineage import base_model
+
+            options["model"] = base_model(doc, model, option="--model").plan  # must be the version the plan records
+        else:
+            options["model"] = model_of(doc.plan)
     data: bytes = module.render(doc.plan, fmt, **options)
     if output is not None:
         write_bytes_atomic(output, data)
@@ -100,16 +106,18 @@ def render_file(
 
 
 def model_of(plan: Roadmap) -> Roadmap | None:
-    """The model a plan was adapted from (for "Changes from the model"), or None.
+    """The model version a plan is based on now (for "Changes from the model"), or None.
 
-    The embedded model when the plan names it in `meta.based_on`; None for a model itself
-    or a plan derived from a model this installation does not ship.
+    Found by the hash in `meta.based_on` among the packaged versions (lineage), so after an
+    `upgrade` the annex compares with the version the plan was upgraded to, not with
+    whichever model ships under the same id. None for a model itself, or when that version
+    is not available here (`render green-paper --model FILE` gives it).
     """
-    from ..resources import model_path
+    from .. import lineage
     from ..store import load
 
     based_on = plan.meta.based_on
     if based_on is None:
         return None
-    model = load(model_path()).plan
-    return model if model.meta.id == based_on.id else None
+    path = lineage.find_by_hash(based_on.hash)
+    return load(path).plan if path is not None else None

@@ -126,7 +126,11 @@ def _mermaid_name(text: str) -> str:
 
 
 def mermaid(plan: Roadmap, as_of: dt.date, t: Catalogue) -> str:
-    tag = {Status.done: "done, ", Status.in_progress: "active, ", Status.planned: "", Status.not_needed: "done, "}
+    """A gantt: done is grey (`done`), in progress highlighted (`active`), not started plain.
+    Mermaid has no tag for "not needed", and `done` would claim work was finished, so those
+    tasks leave their direction for a last section of their own, as diamonds (`milestone`)
+    at their start: no bar, because no work is planned."""
+    tag = {Status.done: "done, ", Status.in_progress: "active, ", Status.planned: ""}
     out = [
         "gantt",
         f"  title {_mermaid_name(plan.meta.title)}: {_mermaid_name(t('timeline.heading'))}",
@@ -135,18 +139,30 @@ def mermaid(plan: Roadmap, as_of: dt.date, t: Catalogue) -> str:
         "  todayMarker off",
     ]
     tracked = plan.meta.kind == "plan"
+
+    def line(task: Task) -> str:
+        a, b = calendar_years(plan, task)
+        name = _fit(f"{task.id} {task.title}", 64 * SIZE * 0.62, SIZE)
+        if tracked:
+            name += f" ({t(f'status.{task.status.value}')})"
+        ident = re.sub(r"[^A-Za-z0-9_]", "_", task.id)
+        if tracked and task.status is Status.not_needed:
+            return f"    {_mermaid_name(name)} :milestone, {ident}, {a}-01-01, 0d"
+        return f"    {_mermaid_name(name)} :{tag[task.status] if tracked else ''}{ident}, {a}-01-01, {b}-12-31"
+
+    left_out: list[Task] = []
     for direction in directions(plan):
         tasks = sorted((x for x in plan.tasks if x.direction == direction.id), key=row_order)
+        if tracked:
+            left_out += [x for x in tasks if x.status is Status.not_needed]
+            tasks = [x for x in tasks if x.status is not Status.not_needed]
         if not tasks:
             continue
         out.append(f"  section {_mermaid_name(f'{direction.number}. {direction.name}')}")
-        for task in tasks:
-            a, b = calendar_years(plan, task)
-            name = _fit(f"{task.id} {task.title}", 64 * SIZE * 0.62, SIZE)
-            if tracked:
-                name += f" ({t(f'status.{task.status.value}')})"
-            ident = re.sub(r"[^A-Za-z0-9_]", "_", task.id)
-            out.append(f"    {_mermaid_name(name)} :{tag[task.status] if tracked else ''}{ident}, {a}-01-01, {b}-12-31")
+        out += [line(task) for task in tasks]
+    if left_out:
+        out.append(f"  section {_mermaid_name(t('timeline.not_needed_section'))}")
+        out += [line(task) for task in left_out]
     out.append(f"  section {_mermaid_name(t('timeline.as_of_section'))}")
     out.append(f"    {_mermaid_name(t('timeline.as_of', date=as_of.isoformat()))} :milestone, as_of, {as_of.isoformat()}, 0d")
     return "\n".join(out) + "\n"
