@@ -418,7 +418,7 @@ def format_text(
     table.add_column(t("compare.task"), no_wrap=True)
     for col in comparison.columns:
         table.add_column(col.label, overflow="fold")
-    table.add_column(t("compare.kept"), justify="right", max_width=8)
+    table.add_column(t("compare.kept"), justify="right", no_wrap=True)  # "added by KG" on one line
     table.add_column(t("compare.dropped"), justify="right")
     for row in comparison.rows:
         cells: list[Any] = [row.task]

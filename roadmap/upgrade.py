@@ -344,6 +344,11 @@ class _Merger:
                 self.out.kept.append(self.t("upgrade.kept_changed", task=ident, fields=", ".join(words)))
             else:
                 self.out.kept.append(self.t("upgrade.kept_depended", task=ident, others=", ".join(users)))
+            # No longer a model task: the country's own from now on (validate would otherwise
+            # say the model has no such task, and the annex would count it as the model's).
+            origin = get_path(self.ours_raw, (*item, "origin"))
+            if origin != "added":
+                self.changes.append(Change((*item, "origin"), origin, "added", note=f"kept though {self.model_name} removed it"))
             return
         if changed:  # a stage, direction, goal... the country edited: keep it
             self.out.kept.append(self.t("upgrade.kept_changed", task=format_path(item), fields=", ".join(changed)))

@@ -77,6 +77,7 @@ def test_upgrade_keeps_every_decision_and_brings_every_model_change(kg: Path, re
     assert (renamed.owner.name, renamed.owner.organisation) == ("C. Asanov", "National Statistics Committee")
     assert SURVEY in renamed.expected_results
     assert task(after, "INF-3").status.value == "done"  # removed by the model, kept: the country did it
+    assert task(after, "INF-3").origin.value == "added"  # now the country's own: no longer a model task
     assert task(after, "KG-FIN-1").origin.value == "added"
     assert (task(after, "DAT-2").year_start, task(after, "DAT-2").year_end) == (3, 3)  # conflict: ours kept
     assert task(after, "EDU-1").title == KG_EDU_1_TITLE  # conflict: ours kept
@@ -206,7 +207,7 @@ def test_rerun_settles_the_conflicts_left_in_the_plan(cli, kg: Path, revised: Pa
     assert task(after, "DAT-2").expected_results == [DAT_2_RESULT, OKED]
 
 
-def test_a_removed_task_the_country_builds_on_is_kept(tmp_path: Path, revised: Path) -> None:
+def test_a_removed_task_the_country_builds_on_is_kept(tmp_path: Path, revised: Path, monkeypatch) -> None:
     plan = tmp_path / "tj.yaml"
     adapt.init(plan, country="TJ", today=TODAY)
     adapt.add(plan, direction="CUL", stage="S4", title="Media awards in Dushanbe", after="CUL-5", year=4, today=TODAY)
@@ -215,7 +216,16 @@ def test_a_removed_task_the_country_builds_on_is_kept(tmp_path: Path, revised: P
     assert result.removed == ["INF-3"]
     after = store.load(plan).plan
     assert task(after, "CUL-5") is not None and task(after, "TJ-CUL-1").depends_on == ["CUL-5"]
+    assert task(after, "CUL-5").origin.value == "added"
     assert after.conflicts == []
+    # validate does not take the kept task for a model task the model lacks (issue 13, point 15)
+    from roadmap import lineage
+    from roadmap.validate import validate
+
+    shipped = lineage.packaged_models()
+    monkeypatch.setattr(lineage, "packaged_models", lambda: [*shipped, revised])
+    assert lineage.task_ids(lineage.content_hash(store.load(revised).text)) is not None
+    assert not [f for f in validate([plan])[0].findings if "counts as a model task" in f.message]
 
 
 def test_renamed_dependencies_follow(tmp_path: Path, revised: Path) -> None:
