@@ -40,10 +40,23 @@ DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the changes; wr
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file instead of stdout.")]
 
 
+def _out(text: str, *, err: bool = False) -> None:
+    """Every line of text for the terminal goes out here, plan text cleaned of escape sequences."""
+    from roadmap.escaping import for_terminal
+
+    (sys.stderr if err else sys.stdout).write(for_terminal(text))
+
+
+def _echo(text: str, *, err: bool = False) -> None:
+    _out(text + "\n", err=err)
+
+
 def _err(text: str) -> None:
     from rich.console import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(text, style="red", markup=False)
+    from roadmap.escaping import for_terminal
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(for_terminal(text), style="red", markup=False)
 
 
 def command(*args: Any, on: typer.Typer | None = None, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -102,10 +115,7 @@ def validate(
             for finding in report.findings:
                 (_err if finding.severity == "error" else _warn)(str(finding))
             verdict = "valid" if not report.errors else "invalid"
-            typer.echo(
-                f"{report.file}: {verdict} ({len(report.errors)} errors, {len(report.warnings)} warnings)",
-                err=True,
-            )
+            _echo(f"{report.file}: {verdict} ({len(report.errors)} errors, {len(report.warnings)} warnings)", err=True)
     if not passed(reports, strict=strict):
         raise typer.Exit(1)
 
@@ -113,7 +123,9 @@ def validate(
 def _warn(text: str) -> None:
     from rich.console import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(text, style="yellow", markup=False)
+    from roadmap.escaping import for_terminal
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(for_terminal(text), style="yellow", markup=False)
 
 
 @command()
@@ -126,12 +138,12 @@ def schema(output: OutOpt = None) -> None:
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(text)  # JSON: control characters are escaped
     else:
-        from roadmap.store import write_atomic
+        from roadmap.store import write_output
 
-        write_atomic(output, text)
-        typer.echo(f"wrote {output}", err=True)
+        write_output(output, text)
+        _echo(f"wrote {output}", err=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -146,7 +158,7 @@ def _report(changes: list[Any], dry_run: bool, warnings: Optional[list[str]] = N
     for warning in warnings or []:
         _warn(f"warning: {warning}")
     for change in changes:
-        typer.echo(("would change " if dry_run else "") + change.describe())
+        _echo(("would change " if dry_run else "") + change.describe())
     if not changes:
         typer.echo("nothing to change", err=True)
     elif dry_run:
@@ -219,8 +231,8 @@ def add(
         after=after, owner=owner, dry_run=dry_run,
     )
     _report(changes[:-1], dry_run)
-    sys.stdout.write(f"{changes[-1].task}\n")
-    typer.echo(("would add " if dry_run else "added ") + changes[-1].describe(), err=True)
+    _echo(f"{changes[-1].task}")
+    _echo(("would add " if dry_run else "added ") + changes[-1].describe(), err=True)
 
 
 @command()
@@ -325,7 +337,7 @@ def history(
     for e in entries:
         where = e.get("task") or ""
         note = f"  ({e['note']})" if e.get("note") else ""
-        typer.echo(f"{e['date']}  {e['command']:<8} {where:<10} {e['field']}: {_show(e.get('old'))} -> {_show(e.get('new'))}{note}")
+        _echo(f"{e['date']}  {e['command']:<8} {where:<10} {e['field']}: {_show(e.get('old'))} -> {_show(e.get('new'))}{note}")
     if not entries:
         typer.echo("no recorded changes", err=True)
 
@@ -364,10 +376,11 @@ def status(
         return
     from rich.console import Console
 
+    from roadmap.escaping import for_terminal_data
     from roadmap.i18n import catalogue
     from roadmap.render.terminal import status_view
 
-    Console(highlight=False).print(status_view(data, catalogue(doc.plan.meta.language)))
+    Console(highlight=False).print(status_view(for_terminal_data(data), catalogue(doc.plan.meta.language)))
 
 
 @command()
@@ -511,14 +524,15 @@ class DiffFormat(str, Enum):
     json = "json"
 
 
-def _write_or_print(text: str, output: Optional[Path]) -> None:
+def _write_or_print(text: str, output: Optional[Path], inputs: list[Optional[Path]], *, raw: bool = False) -> None:
+    """Print a report (`raw`: it carries its own colours), or write it where no plan is."""
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(text) if raw else _out(text)
         return
-    from roadmap.store import write_atomic
+    from roadmap.store import write_output
 
-    write_atomic(output, text)
-    typer.echo(f"wrote {output}", err=True)
+    write_output(output, text, inputs)
+    _echo(f"wrote {output}", err=True)
 
 
 @command(name="diff")
@@ -563,7 +577,7 @@ def diff_cmd(
     report = build(a, b, model=model, fields=fields)
     for note in report.notes:
         _warn(note)
-    _write_or_print(render(report, fmt.value), output)
+    _write_or_print(render(report, fmt.value), output, [a, b], raw=fmt is DiffFormat.json)
     if not report.same:
         raise typer.Exit(3)
 
@@ -597,7 +611,7 @@ def compare_cmd(
 
     comparison = load(plans)
     colour = output is None and fmt is CompareFormat.text and sys.stdout.isatty()
-    _write_or_print(render(comparison, fmt.value, colour=colour), output)
+    _write_or_print(render(comparison, fmt.value, colour=colour), output, list(plans), raw=colour or fmt is CompareFormat.json)
 
 
 @command(name="vision")
@@ -623,7 +637,10 @@ def vision_cmd(
 
     when = parse_date(as_of, what="date for --as-of") or dt.date.today()
     report = load(plans, as_of=when)
-    sys.stdout.write(format_json(report) if as_json else format_text(report))
+    if as_json:
+        sys.stdout.write(format_json(report))
+    else:
+        _out(format_text(report))
 
 
 class Prefer(str, Enum):
@@ -671,7 +688,7 @@ def upgrade_cmd(
     from roadmap.upgrade import format_text, upgrade
 
     result = upgrade(plan, to=to, base=base, prefer=prefer.value if prefer else None, dry_run=dry_run)
-    sys.stdout.write(format_text(result, dry_run=dry_run))
+    _out(format_text(result, dry_run=dry_run))
 
 
 class ChangelogFormat(str, Enum):
@@ -698,7 +715,7 @@ def changelog_cmd(
     start = parse_date(since, what="date for --since")
     roadmap_plan, log = changelog(plan, since=start)
     render = format_md if fmt is ChangelogFormat.md else format_text
-    _write_or_print(render(roadmap_plan, log, start), output)
+    _write_or_print(render(roadmap_plan, log, start), output, [plan])
 
 
 # ---------------------------------------------------------------------------------------
