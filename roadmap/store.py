@@ -280,13 +280,17 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Serialise commands editing the same plan; the lock file is removed after use.
 
     The lock is filelock's FileLock, an flock() on a hidden file beside the real plan.
-    The file is deleted while the lock is still held, then the lock released. This is
-    safe on Linux with flock because filelock (4.x) checks, after flock() succeeds, that
-    the descriptor's inode still has a name (st_nlink > 0) and tries again otherwise: a
-    waiter that opened the old file before it was unlinked cannot believe it holds the
-    lock while a newcomer locks the new file. (SoftFileLock was measured and rejected:
-    it is existence-based, so a command killed while holding it leaves a lock that makes
-    every later edit wait out the timeout.) On Windows filelock removes the file itself.
+    The file is deleted while the lock is still held, then the lock released. Deleting
+    a flock file is the classic way to lose mutual exclusion (a waiter locks the deleted
+    inode while a newcomer creates and locks a new one; filelock 3.20.4 shipped exactly
+    that and reverted it, tox-dev/filelock#574). It is safe here because (1) only the
+    holder deletes, before unlocking, and (2) filelock >= 4.3 (pinned in pyproject)
+    checks after every successful flock() that the inode still has a name (st_nlink > 0)
+    and tries again otherwise, so whoever locks the deleted inode lets go of it. A lock
+    file left by a killed command holds no lock (the kernel drops flocks with the
+    process) and is removed by the next edit. SoftFileLock was rejected: it is
+    existence-based, so a command killed while holding it leaves a lock that makes every
+    later edit wait out the timeout. On Windows filelock removes the file itself.
     """
     from filelock import FileLock, Timeout
 
