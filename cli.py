@@ -526,8 +526,11 @@ class DiffFormat(str, Enum):
 
 def _write_or_print(text: str, output: Optional[Path], inputs: list[Optional[Path]], *, raw: bool = False) -> None:
     """Print a report (`raw`: it carries its own colours), or write it where no plan is."""
+    if output is None and raw:
+        sys.stdout.write(text)
+        return
     if output is None:
-        sys.stdout.write(text) if raw else _out(text)
+        _out(text)
         return
     from roadmap.store import write_output
 
