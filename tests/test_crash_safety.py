@@ -119,3 +119,46 @@ def test_two_writers_a_hundred_edits_each_lose_nothing(tmp_path: Path) -> None:
         last[entry["task"]] = entry["new"]["name"]
     assert {task: doc.plan.task(task).owner.name for task in last} == last
     assert leftovers(tmp_path) == []
+
+
+def test_a_waiter_on_a_deleted_lock_file_does_not_get_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race that makes deleting flock files dangerous, played out step by step.
+
+    A waiter opens the lock file; before it calls flock(), the holder deletes the file and
+    lets go, and a newcomer creates a new lock file and takes it. The waiter's flock() on
+    the deleted file now succeeds: unless it notices (filelock re-checks st_nlink), two
+    commands would edit the plan at once. It must instead wait for the newcomer.
+    """
+    import filelock
+    from filelock._native import _unix
+
+    from roadmap.errors import Busy
+
+    if not hasattr(_unix, "lock_fd_nonblocking"):
+        pytest.skip("this filelock version has no lock_fd_nonblocking to interpose on")
+    plan = tmp_path / "kg.yaml"
+    plan.write_text("meta: {}\n", encoding="utf-8")
+    name = str(store.lock_path(plan))
+    real = _unix.lock_fd_nonblocking
+    holder = store.locked(plan)
+    holder.__enter__()
+    newcomer = filelock.FileLock(name)
+    steps: list[str] = []
+
+    def interposed(fd: int) -> bool:
+        if not steps:  # the waiter, between open() and flock()
+            steps.append("waiter opened the old file")
+            holder.__exit__(None, None, None)  # deletes the file, then unlocks
+            steps.append("holder deleted and released")
+            newcomer.acquire(timeout=1)
+            steps.append("newcomer locked a new file")
+        return real(fd)
+
+    monkeypatch.setattr(_unix, "lock_fd_nonblocking", interposed)
+    try:
+        with pytest.raises(Busy):
+            with store.locked(plan, timeout=0.5):
+                steps.append("waiter got the lock")
+    finally:
+        newcomer.release()
+    assert steps == ["waiter opened the old file", "holder deleted and released", "newcomer locked a new file"]
