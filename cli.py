@@ -65,10 +65,23 @@ DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the changes; wr
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file instead of stdout.")]
 
 
+def _out(text: str, *, err: bool = False) -> None:
+    """Every line of text for the terminal goes out here, plan text cleaned of escape sequences."""
+    from roadmap.escaping import for_terminal
+
+    (sys.stderr if err else sys.stdout).write(for_terminal(text))
+
+
+def _echo(text: str, *, err: bool = False) -> None:
+    _out(text + "\n", err=err)
+
+
 def _err(text: str) -> None:
     from rich.console import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(text, style="red", markup=False)
+    from roadmap.escaping import for_terminal
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(for_terminal(text), style="red", markup=False)
 
 
 def command(*args: Any, on: typer.Typer | None = None, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -127,10 +140,7 @@ def validate(
             for finding in report.findings:
                 (_err if finding.severity == "error" else _warn)(str(finding))
             verdict = "valid" if not report.errors else "invalid"
-            typer.echo(
-                f"{report.file}: {verdict} ({len(report.errors)} errors, {len(report.warnings)} warnings)",
-                err=True,
-            )
+            _echo(f"{report.file}: {verdict} ({len(report.errors)} errors, {len(report.warnings)} warnings)", err=True)
     if not passed(reports, strict=strict):
         raise typer.Exit(1)
 
@@ -138,7 +148,9 @@ def validate(
 def _warn(text: str) -> None:
     from rich.console import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(text, style="yellow", markup=False)
+    from roadmap.escaping import for_terminal
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(for_terminal(text), style="yellow", markup=False)
 
 
 @command()
@@ -151,12 +163,12 @@ def schema(output: OutOpt = None) -> None:
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(text)  # JSON: control characters are escaped
     else:
-        from roadmap.store import write_atomic
+        from roadmap.store import write_output
 
-        write_atomic(output, text)
-        typer.echo(f"wrote {output}", err=True)
+        write_output(output, text)
+        _echo(f"wrote {output}", err=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -177,7 +189,7 @@ def _report(edit: Any, dry_run: bool, *, to: str = "stdout") -> list[str]:
         _warn(f"warning: {warning}")
     lines = told(edit, edit.plan) if getattr(edit, "plan", None) is not None else [c.describe() for c in edit]
     for line in lines:
-        typer.echo(("(dry run) " if dry_run else "") + line, err=to == "stderr")
+        _echo(("(dry run) " if dry_run else "") + line, err=to == "stderr")
     if not edit:
         typer.echo("nothing to change", err=True)
     elif dry_run:
@@ -265,7 +277,7 @@ def add(
         _emit_json({"id": new_id, "dry_run": dry_run, "changes": told(edit, edit.plan)})
     else:
         _report(edit, dry_run, to="stderr")
-        sys.stdout.write(f"{new_id}\n")
+        _echo(new_id)
 
 
 @command()
@@ -384,7 +396,7 @@ def history(
         _emit_json(entries)
         return
     for line in lines(entries, plan_data):
-        typer.echo(line)
+        _echo(line)
     if not entries:
         typer.echo("no recorded changes", err=True)
 
@@ -419,10 +431,11 @@ def status(
         return
     from rich.console import Console
 
+    from roadmap.escaping import for_terminal_data
     from roadmap.i18n import catalogue
     from roadmap.render.terminal import status_view
 
-    Console(highlight=False).print(status_view(data, catalogue(doc.plan.meta.language), show_all=show_all))
+    Console(highlight=False).print(status_view(for_terminal_data(data), catalogue(doc.plan.meta.language), show_all=show_all))
 
 
 @command()
@@ -576,14 +589,18 @@ class DiffFormat(str, Enum):
     json = "json"
 
 
-def _write_or_print(text: str, output: Optional[Path]) -> None:
-    if output is None:
+def _write_or_print(text: str, output: Optional[Path], inputs: list[Optional[Path]], *, raw: bool = False) -> None:
+    """Print a report (`raw`: it carries its own colours), or write it where no plan is."""
+    if output is None and raw:
         sys.stdout.write(text)
         return
-    from roadmap.store import write_atomic
+    if output is None:
+        _out(text)
+        return
+    from roadmap.store import write_output
 
-    write_atomic(output, text)
-    typer.echo(f"wrote {output}", err=True)
+    write_output(output, text, inputs)
+    _echo(f"wrote {output}", err=True)
 
 
 @command(name="diff")
@@ -628,7 +645,7 @@ def diff_cmd(
     report = build(a, b, model=model, fields=fields)
     for note in report.notes:
         _warn(note)
-    _write_or_print(render(report, fmt.value), output)
+    _write_or_print(render(report, fmt.value), output, [a, b], raw=fmt is DiffFormat.json)
     if not report.same:
         raise typer.Exit(3)
 
@@ -662,7 +679,7 @@ def compare_cmd(
 
     comparison = load(plans)
     colour = output is None and fmt is CompareFormat.text and sys.stdout.isatty()
-    _write_or_print(render(comparison, fmt.value, colour=colour), output)
+    _write_or_print(render(comparison, fmt.value, colour=colour), output, list(plans), raw=colour or fmt is CompareFormat.json)
 
 
 @command(name="vision")
@@ -688,7 +705,10 @@ def vision_cmd(
 
     when = parse_date(as_of, what="date for --as-of") or dt.date.today()
     report = load(plans, as_of=when)
-    sys.stdout.write(format_json(report) if as_json else format_text(report))
+    if as_json:
+        sys.stdout.write(format_json(report))
+    else:
+        _out(format_text(report))
 
 
 class Prefer(str, Enum):
@@ -746,7 +766,7 @@ def upgrade_cmd(
     from roadmap.upgrade import format_text, upgrade
 
     result = upgrade(plan, to=_plan(to), base=base, prefer=prefer.value if prefer else None, dry_run=dry_run)
-    sys.stdout.write(format_text(result, dry_run=dry_run))
+    _out(format_text(result, dry_run=dry_run))
 
 
 class ChangelogFormat(str, Enum):
@@ -773,7 +793,7 @@ def changelog_cmd(
     start = parse_date(since, what="date for --since")
     roadmap_plan, log = changelog(plan, since=start)
     render = format_md if fmt is ChangelogFormat.md else format_text
-    _write_or_print(render(roadmap_plan, log, start), output)
+    _write_or_print(render(roadmap_plan, log, start), output, [plan])
 
 
 # ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BadValue
+from .escaping import csv_cell, for_terminal
 from .i18n import Catalogue, catalogue
 from .model import Roadmap, Status, Task
 from .progress import COLOUR
@@ -290,14 +291,14 @@ def format_csv(comparison: Comparison, lang: str | None = None) -> str:
     for col in comparison.columns:
         header += [f"{col.label} {t(key)}" for key in ("compare.status", "compare.owner", "compare.years")]
     header += [t("compare.kept"), t("compare.dropped")]
-    writer.writerow(header)
+    writer.writerow([csv_cell(cell) for cell in header])  # country labels come from the plans
     for row in comparison.rows:
         line = [row.task, row.title, row.direction, row.added_by or ""]
         for col in comparison.columns:
             cell = row.cells[col.label]
             line += [cell.status, cell.owner or "", _span(cell.years)] if cell else ["", "", ""]
         line += [row.count(KEPT), row.count(DROPPED)] if row.added_by is None else ["", ""]
-        writer.writerow(line)
+        writer.writerow([csv_cell(cell) for cell in line])
     return buffer.getvalue()
 
 
@@ -403,7 +404,11 @@ def format_html(comparison: Comparison, lang: str | None = None) -> str:
 def format_text(
     comparison: Comparison, lang: str | None = None, *, width: int | None = None, colour: bool | None = None
 ) -> str:
-    """A terminal table: status as a coloured mark (legend above), years, responsible person."""
+    """A terminal table: status as a coloured mark (legend above), years, responsible person.
+
+    It is printed with its own colours, so the plan's text is cleaned here (`for_terminal`)
+    rather than at the CLI's print boundary.
+    """
     from rich.console import Console, Group
     from rich.table import Table
     from rich.text import Text
@@ -417,11 +422,11 @@ def format_text(
     table = Table(pad_edge=False, padding=(0, 1), show_lines=False)
     table.add_column(t("compare.task"), no_wrap=True)
     for col in comparison.columns:
-        table.add_column(col.label, overflow="fold")
+        table.add_column(for_terminal(col.label), overflow="fold")
     table.add_column(t("compare.kept"), justify="right", no_wrap=True)  # "added by KG" on one line
     table.add_column(t("compare.dropped"), justify="right")
     for row in comparison.rows:
-        cells: list[Any] = [row.task]
+        cells: list[Any] = [for_terminal(row.task)]
         for col in comparison.columns:
             cell = row.cells[col.label]
             if cell is None:
@@ -429,7 +434,7 @@ def format_text(
                 continue
             mark = Text(f"{SYMBOL[cell.colour]} {_span(cell.years)}", style=STYLE[cell.colour])
             if cell.owner:
-                mark.append(f"\n{cell.owner}")
+                mark.append(f"\n{for_terminal(cell.owner)}")
             cells.append(mark)
         kept, dropped = _row_verdict(row, t)
         cells += [kept, dropped]
@@ -438,7 +443,7 @@ def format_text(
     summary = Table(title=t("compare.totals"), title_justify="left", pad_edge=False, padding=(0, 1))
     summary.add_column("")
     for col in comparison.columns:
-        summary.add_column(col.label, justify="right")
+        summary.add_column(for_terminal(col.label), justify="right")
     for key, word in TOTAL_KEYS:
         summary.add_row(t(word), *[_total(totals[c.label], key) for c in comparison.columns])
     head = Text(t("compare.title"), style="bold")

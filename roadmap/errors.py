@@ -71,6 +71,10 @@ class FileExists(RoadmapError):
     """Refusing to overwrite an existing file or folder."""
 
 
+class OutputRefused(RoadmapError):
+    """Refusing to write an output over a plan or over a file the command reads."""
+
+
 class Busy(RoadmapError):
     """Another command holds the plan's lock for too long."""
 

@@ -7,7 +7,8 @@ and no network, so it can be opened from a USB stick or put on any web host.
 
 The same plan and date give the same bytes (nothing depends on the clock unless no date
 is given), so a site kept in git only changes when the plan does. A folder is written
-only if it is empty or was made by publish (a marker file says so), unless `force`.
+only if it is empty or was made by publish (a marker file says so), unless `force`; even
+then no file of the site lands on the plan or on any other plan (`check_folder`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import FileExists
-from .store import load, write_bytes_atomic
+from .escaping import relative_href
+from .store import check_output, load, write_bytes_atomic
 
 MARKER = ".roadmap-site"
 MARKER_TEXT = "This folder was made by `roadmap publish`; publishing again replaces its files.\n"
@@ -49,6 +51,19 @@ def prepare_folder(folder: Path, *, force: bool) -> None:
     write_bytes_atomic(folder / MARKER, MARKER_TEXT.encode("utf-8"))
 
 
+def check_folder(folder: Path, names: list[str], plan_path: Path) -> None:
+    """Before writing anything: no file of the site may land on the plan or on another plan.
+
+    Publish removes nothing; it replaces only the files it names (the list above). Even
+    with --force, none of them may be the plan being published (publishing into the plan's
+    own folder would overwrite it with its copy) or a file that looks like a plan, unless
+    the folder was made by publish (its marker), where the plan copy is publish's own.
+    """
+    own = (folder / MARKER).is_file()
+    for name in [*names, MARKER]:
+        check_output(folder / name, [plan_path], own=own)
+
+
 def publish(
     plan_path: Path,
     folder: Path,
@@ -67,7 +82,6 @@ def publish(
     t = catalogue(plan.meta.language)
     model = commands.model_of(plan)
     say = progress or (lambda _line: None)
-    prepare_folder(folder, force=force)
     plan_name = plan_path.name if plan_path.suffix in (".yaml", ".yml") else f"{plan.meta.id}.yaml"
     images = ["svg", *(f for f in ("png", "pdf") if graphviz_engine.can_render(f))]
     nav = _nav(t)
@@ -97,6 +111,7 @@ def publish(
         "as_of": when.isoformat(),
         "tracked": plan.meta.kind == "plan",
         "plan_name": plan_name,
+        "plan_href": relative_href(plan_name),
         "images": images,
         "has": names,
         "progress": documents.vision_progress(plan),
@@ -107,6 +122,8 @@ def publish(
         Output("changes.html", lambda: _page("site/changes.html.j2", {**site, "entries": _changelog_entries(doc)}, page("changes.html"), t("site.changelog")), "change log"),
         Output("proposals.html", lambda: _page("site/proposals.html.j2", {**site, **_proposals(plan, t)}, page("proposals.html"), t("site.proposals")), "proposals page"),
     ]
+    check_folder(folder, [o.name for o in outputs], plan_path)
+    prepare_folder(folder, force=force)
     written: list[Path] = []
     for n, output in enumerate(outputs, start=1):
         say(f"[{n}/{len(outputs)}] {output.name}: {output.label}")

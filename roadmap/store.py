@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import stat
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import ValidationError
 
@@ -83,30 +85,45 @@ def label_for(path: Path) -> str:
 
 def read_text(path: Path, label: str | None = None) -> str:
     label = label or str(path)
+
+    def refuse(message: str) -> PlanInvalid:
+        return PlanInvalid([Finding(label, None, None, "", message)])
+
+    # Opened non-blocking and checked on the open descriptor: a FIFO would block open()
+    # and read(), a device (/dev/zero) has no size and never ends, and checking the name
+    # before opening it leaves a moment in which it can be swapped.
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise PlanInvalid([Finding(label, None, None, "", "file not found")]) from None
+        raise refuse("file not found") from None
+    except IsADirectoryError:
+        raise refuse("is a folder, not a plan file") from None
     except OSError as exc:
-        raise PlanInvalid([Finding(label, None, None, "", f"cannot read: {exc.strerror}")]) from None
-    if path.is_dir():
-        raise PlanInvalid([Finding(label, None, None, "", "is a folder, not a plan file")])
-    if size > MAX_BYTES:
-        raise PlanInvalid(
-            [
-                Finding(
-                    label,
-                    None,
-                    None,
-                    "",
-                    f"file is {size / 2**20:.0f} MB; plans are limited to {MAX_BYTES // 2**20} MB",
-                )
-            ]
-        )
+        raise refuse(f"cannot read: {exc.strerror or exc}") from None
     try:
-        raw = path.read_bytes()
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse("is a folder, not a plan file")
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse(f"is not a regular file ({_kind(info.st_mode)}); give the path of a plan file")
+        if info.st_size > MAX_BYTES:
+            raise refuse(_too_big(info.st_size))
+        # Bounded: a file that grows after fstat is still cut off at the cap.
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_BYTES:
+            raise refuse(_too_big(size, more=True))
+        raw = b"".join(chunks)
     except OSError as exc:
-        raise PlanInvalid([Finding(label, None, None, "", f"cannot read: {exc.strerror or exc}")]) from None
+        raise refuse(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -124,6 +141,23 @@ def read_text(path: Path, label: str | None = None) -> str:
                 )
             ]
         ) from None
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def _too_big(size: int, *, more: bool = False) -> str:
+    over = "more than " if more else ""
+    return f"file is {over}{size / 2**20:.0f} MB; plans are limited to {MAX_BYTES // 2**20} MB"
 
 
 def inspect(
@@ -225,14 +259,46 @@ def _issue_finding(locator: yamltext.Locator, data: Any, label: str, issue: Issu
 # Writing
 
 
+def real_path(path: Path) -> Path:
+    """The file a path names after following symlinks: what an edit changes and locks.
+
+    Editing `kg.yaml -> shared/kg.yaml` must change the shared plan and keep the link,
+    and two people editing through the link and through the real name must exclude each
+    other, so both the lock and the atomic rename work on the real path.
+    """
+    return Path(os.path.realpath(path))
+
+
+def lock_path(path: Path) -> Path:
+    """The hidden lock file of a plan, keyed on its real path."""
+    real = real_path(path)
+    return real.parent / f".{real.name}.lock"
+
+
 @contextmanager
 def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Serialise commands editing the same plan (a hidden lock file beside it)."""
+    """Serialise commands editing the same plan; the lock file is removed after use.
+
+    The lock is filelock's FileLock, an flock() on a hidden file beside the real plan.
+    The file is deleted while the lock is still held, then the lock released. Deleting
+    a flock file is the classic way to lose mutual exclusion (a waiter locks the deleted
+    inode while a newcomer creates and locks a new one; filelock 3.20.4 shipped exactly
+    that and reverted it, tox-dev/filelock#574). It is safe here because (1) only the
+    holder deletes, before unlocking, and (2) filelock >= 4.3 (pinned in pyproject)
+    checks after every successful flock() that the inode still has a name (st_nlink > 0)
+    and tries again otherwise, so whoever locks the deleted inode lets go of it. A lock
+    file left by a killed command holds no lock (the kernel drops flocks with the
+    process) and is removed by the next edit. SoftFileLock was rejected: it is
+    existence-based, so a command killed while holding it leaves a lock that makes every
+    later edit wait out the timeout. On Windows filelock removes the file itself.
+    """
     from filelock import FileLock, Timeout
 
-    if not path.parent.is_dir():
+    real = real_path(path)
+    if not real.parent.is_dir():
         raise WriteFailed(f"cannot edit {path}: the folder {path.parent} does not exist")
-    lock = FileLock(str(path.parent / f".{path.name}.lock"))
+    name = lock_path(real)
+    lock = FileLock(str(name))
     try:
         lock.acquire(timeout=timeout)
     except Timeout:
@@ -244,7 +310,87 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     try:
         yield
     finally:
+        try:
+            os.unlink(name)  # still locked: see above
+        except OSError:
+            pass
         lock.release()
+
+
+def ensure_writable(path: Path, label: str | None = None) -> None:
+    """Refuse to edit a plan its owner marked read-only (chmod 444, "Read-only" in Windows).
+
+    The write permission bits are read, not os.access(): as root (in containers, CI) every
+    file is writable to access(), and the atomic rename would replace a read-only file
+    anyway, since renaming needs only the folder to be writable. A file with no write bit
+    at all was made read-only on purpose, whoever runs the command.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        raise EditRefused(
+            f"{label or path}: the file is read-only; nothing was changed. "
+            "Make it writable (chmod u+w, or untick Read-only in its properties) to edit it."
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Outputs (documents, reports, the schema, the site): never over a plan
+
+
+_PLAN_KEY = re.compile(rb"^(meta|tasks):", re.M)
+
+
+def looks_like_plan(path: Path) -> bool:
+    """A YAML file with a top-level meta: or tasks: (any file with both) is somebody's plan."""
+    try:
+        if not path.is_file():
+            return False
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 20)
+    except OSError:
+        return False
+    keys = {m.group(1) for m in _PLAN_KEY.finditer(head)}
+    return bool(keys) if path.suffix.lower() in (".yaml", ".yml") else keys == {b"meta", b"tasks"}
+
+
+def check_output(target: Path, inputs: Iterable[Path | None] = (), *, own: bool = False) -> None:
+    """Refuse to write an output over a file the command reads or over a plan.
+
+    Every writer of a document, report or site file asks here first. `inputs` are the
+    files the command reads (compared as files, so a symlink or another spelling of the
+    same name is caught); `own` says the target is the command's own earlier output
+    (publish's copy of the plan in a folder it made), which it may replace.
+    """
+    from .errors import OutputRefused
+
+    if not os.path.lexists(target):
+        return
+    for source in inputs:
+        if source is None:
+            continue
+        try:
+            same = os.path.samefile(target, source)
+        except OSError:
+            same = False
+        if same:
+            raise OutputRefused(
+                f"refusing to write {target}: it is {source}, which this command reads; "
+                "choose another output file (nothing was written)"
+            )
+    if not own and looks_like_plan(Path(target)):
+        raise OutputRefused(
+            f"refusing to write {target}: it holds a road-map plan (meta:, tasks:); "
+            "choose another output file (nothing was written)"
+        )
+
+
+def write_output(target: Path, data: bytes | str, inputs: Iterable[Path | None] = ()) -> None:
+    """Write a command's output file atomically, after `check_output`."""
+    check_output(target, inputs)
+    write_bytes_atomic(target, data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -260,7 +406,11 @@ def _new_file_mode() -> int:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """write_atomic for bytes (images, Word and Excel files)."""
+    """write_atomic for bytes (images, Word and Excel files).
+
+    Through a symlink, the file it points to is replaced and the link stays.
+    """
+    path = real_path(path)
     directory = path.parent
     try:
         mode = path.stat().st_mode & 0o777
@@ -359,7 +509,10 @@ def commit(
     errors = [f for f in findings if f.severity == "error"]
     if new_doc is None or errors:
         raise PlanInvalid(errors)
-    write_atomic(target or doc.path, doc.form.spell(text))
+    destination = real_path(target or doc.path)
+    ensure_writable(destination, doc.label if target is None else str(target))
+    write_atomic(destination, doc.form.spell(text))
+    remove_stale_temporaries(destination)
     return text
 
 
@@ -386,6 +539,25 @@ def steps(history: list[Any]) -> list[int]:
 def next_step(history: list[Any]) -> int:
     """The step number of the next recorded command: one more than the highest so far."""
     return max(steps(history), default=0) + 1
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete `.PLAN.xxxxxxxx.tmp` copies a killed save left beside the plan.
+
+    Called after a successful save, under the plan's lock: no other save of this plan
+    is running, so every such file is a leftover (mkstemp's names: 8 letters, digits, _).
+    """
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.tmp")
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        if pattern.fullmatch(name):
+            try:
+                os.unlink(path.parent / name)
+            except OSError:
+                pass
 
 
 def edit(

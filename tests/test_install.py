@@ -17,7 +17,8 @@ def test_installed_command_works_from_another_folder(tmp_path):
     if not BIN.exists():
         pytest.skip(f"no installed roadmap beside {sys.executable}: run `pip install .` into this venv")
     site = Path(sysconfig.get_paths()["purelib"])
-    if (site / "roadmap.pth").exists() or any(site.glob("__editable__*roadmap*")) or any(site.glob("_editable_impl_roadmap*")):
+    # setuptools writes __editable__*roadmap*, hatchling _editable_impl_roadmap.pth
+    if (site / "roadmap.pth").exists() or any(site.glob("*editable*roadmap*")):
         pytest.skip("roadmap is installed in editable mode here")
     assert not (site / "cli.py").exists(), "a generic top-level cli.py was installed into site-packages"
     packaged = site / "roadmap"

@@ -80,11 +80,13 @@ def render_file(
     model: Path | None = None,
 ) -> bytes:
     """Draw one document of the road map; write it to `output` (atomically) when given."""
-    from ..store import load, write_bytes_atomic
+    from ..store import check_output, load, write_output
 
     fmt = pick_format(kind, fmt, output)
     if output is not None and not output.parent.is_dir():
         raise BadValue(f"cannot write {output}: the folder {output.parent} does not exist")
+    if output is not None:
+        check_output(output, [plan_path])  # before the work, not only before the write
     doc = load(plan_path)
     module = importlib.import_module(KINDS[kind][0])
     options: dict[str, object] = {}
@@ -101,7 +103,7 @@ def render_file(
             options["model"] = model_of(doc.plan)
     data: bytes = module.render(doc.plan, fmt, **options)
     if output is not None:
-        write_bytes_atomic(output, data)
+        write_output(output, data, [plan_path])
     return data
 
 

@@ -287,14 +287,16 @@ def _legend(plan: Roadmap, t: Catalogue, canvas: _Canvas, y: float, has_new: boo
 # Mermaid (GitHub renders it in Markdown files and issues)
 
 
-# Mermaid inserts labels as HTML (sanitised); entities keep <, >, " and & as text, and
-# "#" is written &num; so Mermaid's own "#code;" escapes never fire on plan text.
-_MERMAID_CODES = {"#": "&num;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "&": "&amp;"}
+# Mermaid inserts labels as HTML (sanitised); entities keep <, >, " and & as text,
+# "#" is written &num; so Mermaid's own "#code;" escapes never fire on plan text, and "%"
+# is written &percnt; because Mermaid looks for "%%{init: ...}%%" directives anywhere in
+# the source, labels included: a title could otherwise reconfigure the whole chart.
+_MERMAID_CODES = {"#": "&num;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "&": "&amp;", "%": "&percnt;"}
 
 
 def _m(text: str) -> str:
-    """Text inside a quoted Mermaid label: shown as written, never as markup."""
-    return re.sub(r'[#"<>&]', lambda m: _MERMAID_CODES[m.group()], " ".join(text.split()))
+    """Text inside a quoted Mermaid label: shown as written, never as markup or directive."""
+    return re.sub(r'[#"<>&%]', lambda m: _MERMAID_CODES[m.group()], " ".join(text.split()))
 
 
 def _mid(used: dict[str, str], ident: str) -> str:

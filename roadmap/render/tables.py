@@ -13,6 +13,7 @@ import csv
 import io
 from typing import Any
 
+from ..escaping import csv_cell, formula_like
 from ..i18n import Catalogue, catalogue
 from ..model import Roadmap, Status
 from . import palette
@@ -47,7 +48,7 @@ def to_csv(plan: Roadmap, t: Catalogue) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for row in all_rows(plan, t):
-        writer.writerow(row.csv())
+        writer.writerow([csv_cell(value) for value in row.csv()])
     return buffer.getvalue()
 
 
@@ -110,7 +111,7 @@ def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     header_fill = PatternFill("solid", fgColor=palette.hex_rgb(palette.HEADER_FILL))
     for j, (key, width) in enumerate(XLSX_COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=j, value=t(f"column.{key}"))
+        cell = xlsx_cell(sheet, 1, j, t(f"column.{key}"))
         cell.font = Font(name=OFFICE_FONT, bold=True, color=palette.hex_rgb(palette.HEADER_TEXT))
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -122,7 +123,7 @@ def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
         n += 1
         values = _xlsx_values(row)
         for j, value in enumerate(values, start=1):
-            cell = sheet.cell(row=n, column=j, value=value)
+            cell = xlsx_cell(sheet, n, j, value)
             cell.font = body
             cell.alignment = wrap
             cell.border = border
@@ -152,6 +153,21 @@ def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).save()  # save_workbook() would stamp "modified" with now
     return fixed_zip(buffer.getvalue(), when)
+
+
+def xlsx_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
+    """The one way text goes into a sheet: text that looks like a formula stays text.
+
+    openpyxl makes any string starting with "=" a live formula (`=HYPERLINK(...)` runs
+    when clicked); such cells are stored as strings, with Excel's quote prefix so that
+    editing the cell in Excel keeps it text too. The value itself is unchanged, so
+    reading the workbook back gives the plan's text.
+    """
+    cell = sheet.cell(row=row, column=column, value=value)
+    if formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _row_height(values: list[Any], widths: list[int]) -> float:
@@ -201,32 +217,32 @@ def _xlsx_legend(book: Any, plan: Roadmap, t: Catalogue) -> None:
     bold = Font(name=OFFICE_FONT, bold=True)
     plain = Font(name=OFFICE_FONT)
     r = 1
-    sheet.cell(row=r, column=1, value=plan.meta.title).font = bold
+    xlsx_cell(sheet, r, 1, plan.meta.title).font = bold
     r += 2
     if plan.meta.kind == "plan":
-        sheet.cell(row=r, column=1, value=t("column.status")).font = bold
+        xlsx_cell(sheet, r, 1, t("column.status")).font = bold
         r += 1
         for status in (Status.done, Status.in_progress, Status.planned, Status.not_needed):
-            cell = sheet.cell(row=r, column=1, value=t(f"status.{status.value}"))
+            cell = xlsx_cell(sheet, r, 1, t(f"status.{status.value}"))
             cell.font = plain
             cell.fill = PatternFill("solid", fgColor=palette.hex_rgb(palette.FILL[status]))
             r += 1
         r += 1
-    sheet.cell(row=r, column=1, value=t("column.stage")).font = bold
+    xlsx_cell(sheet, r, 1, t("column.stage")).font = bold
     r += 1
     from .rows import directions, stages
 
     for stage in stages(plan):
-        sheet.cell(row=r, column=1, value=stage.number).font = plain
+        xlsx_cell(sheet, r, 1, stage.number).font = plain
         message = f" ({stage.key_message})" if stage.key_message else ""
-        sheet.cell(row=r, column=2, value=f"{stage.name}{message}").font = plain
+        xlsx_cell(sheet, r, 2, f"{stage.name}{message}").font = plain
         r += 1
     r += 1
-    sheet.cell(row=r, column=1, value=t("column.direction")).font = bold
+    xlsx_cell(sheet, r, 1, t("column.direction")).font = bold
     r += 1
     for direction in directions(plan):
-        sheet.cell(row=r, column=1, value=direction.number).font = plain
-        sheet.cell(row=r, column=2, value=direction.name).font = plain
+        xlsx_cell(sheet, r, 1, direction.number).font = plain
+        xlsx_cell(sheet, r, 2, direction.name).font = plain
         r += 1
 
 

@@ -121,8 +121,13 @@ def _legend(items: list[Rect | Line | Text], t: Catalogue, y: float) -> float:
 
 
 def _mermaid_name(text: str) -> str:
-    """A gantt task name: ':' and '#' and ';' end or break a gantt line, so they are replaced."""
-    return re.sub(r"\s+", " ", text.replace(":", ",").replace("#", "No.").replace(";", ",")).strip()
+    """A gantt task name: ':' and '#' and ';' end or break a gantt line, so they are replaced.
+
+    "%%" starts a Mermaid comment or, as "%%{init: ...}%%", a directive that reconfigures the
+    chart wherever it stands: the two signs are kept apart ("50%" stays as it is).
+    """
+    text = text.replace(":", ",").replace("#", "No.").replace(";", ",")
+    return re.sub(r"\s+", " ", re.sub(r"%(?=%)", "% ", text)).strip()
 
 
 def mermaid(plan: Roadmap, as_of: dt.date, t: Catalogue) -> str:
