@@ -482,11 +482,11 @@ def render_command(name: str) -> Callable[[Callable[..., Any]], Callable[..., An
 def _render(kind: str, plan: Optional[Path], fmt: Optional[str], output: Optional[Path], **options: Any) -> None:
     from roadmap.adapt import parse_date
     from roadmap.errors import BadValue
-    from roadmap.render.commands import is_binary, pick_format, render_file
+    from roadmap.render.commands import choose, is_binary, render_file
 
     if "as_of" in options:
         options["as_of"] = parse_date(options["as_of"], what="date for --as-of")
-    chosen = pick_format(kind, fmt, output)
+    chosen = choose(kind, fmt, output, _plan(plan))
     if output is None and is_binary(chosen) and sys.stdout.isatty():
         raise BadValue(f"{chosen.upper()} is a binary format: give -o FILE")
     data = render_file(kind, _plan(plan), fmt=chosen, output=output, **options)

@@ -65,6 +65,16 @@ def pick_format(kind: str, fmt: str | None, output: Path | None) -> str:
 _ALL_FORMATS = {f for _, formats, _ in KINDS.values() for f in formats}
 
 
+def choose(kind: str, fmt: str | None, output: Path | None, plan_path: Path) -> str:
+    """The format to write, after making sure the output may be written at all (never over
+    the plan, whatever its name says about the format)."""
+    from ..store import check_output
+
+    if output is not None:
+        check_output(output, [plan_path])
+    return pick_format(kind, fmt, output)
+
+
 def is_binary(fmt: str) -> bool:
     return fmt in BINARY
 
