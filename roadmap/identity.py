@@ -259,9 +259,14 @@ def meta(path: Path, wish: Identity, *, dry_run: bool = False, today: dt.date | 
             "say what to set: --title, --subtitle, --version, --contact, --website, --logo, --author, --horizon"
         )
     label = store.label_for(path)
-    return store.edit(
-        path, lambda doc: changes_for(doc, wish, plan_path=path, label=label), command="meta", dry_run=dry_run, today=today
-    )
+    notes = []
+    if wish.logo is not None and wish.logo.suffix.lower() == ".svg":
+        notes.append("an SVG logo shows on the site and in the HTML and Markdown Green Paper; Word documents need a PNG or JPEG logo")
+
+    def compute(doc: Document) -> Edit:
+        return Edit(changes_for(doc, wish, plan_path=path, label=label), notes=notes)
+
+    return store.edit(path, compute, command="meta", dry_run=dry_run, today=today)
 
 
 # ---------------------------------------------------------------------------------------
