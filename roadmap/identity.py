@@ -25,7 +25,7 @@ from .store import Document
 
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 LOGO_MAX_BYTES = 1024 * 1024
-_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$")
+EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def _where(label: str, field: str) -> str:
 
 def check_email(value: str, label: str) -> str:
     value = value.strip()
-    if not _EMAIL.match(value):
+    if not EMAIL.match(value):
         raise BadValue(
             f'{_where(label, "contact.email")}: "{value}" is not an e-mail address; '
             "give one like roadmap@example.org (--contact)"

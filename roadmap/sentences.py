@@ -185,11 +185,12 @@ def _document_sentence(change: Change, plan: Roadmap, t: Catalogue) -> str:
         return _group_sentence(change, t)
     if path[0] == "meta" and ".".join(str(p) for p in path[1:]) in _META_WORDS:
         what = t(f"meta_field.{_META_WORDS['.'.join(str(p) for p in path[1:])]}")
+        old, new = _meta_text(change.old), _meta_text(change.new)
         if change.old is None:
-            return t("change.meta_set", what=what, new=_text(change.new))
+            return t("change.meta_set", what=what, new=new)
         if change.new is None:
-            return t("change.meta_removed", what=what, old=_text(change.old))
-        return t("change.meta_changed", what=what, old=_text(change.old), new=_text(change.new))
+            return t("change.meta_removed", what=what, old=old)
+        return t("change.meta_changed", what=what, old=old, new=new)
     if len(path) == 4 and path[:2] == ("vision", "goals") and path[3] == "reached":
         if change.new:
             goal = next((g for g in plan.vision.goals if g.id == path[2]), None)
@@ -208,6 +209,13 @@ _META_WORDS = {
     "contact": "contact",
     "logo": "logo",
 }
+
+
+def _meta_text(value: Any) -> str:
+    """A contact as its addresses ("roadmap@culture.kg, https://culture.kg"), other values as text."""
+    if isinstance(value, dict):
+        return ", ".join(str(value[k]) for k in ("email", "website") if value.get(k)) or _text(value)
+    return _text(value)
 
 
 def _group_sentence(change: Change, t: Catalogue) -> str:

@@ -241,3 +241,11 @@ def test_missing_logo_file_stops_rendering(cli, kg: Path, tmp_path: Path) -> Non
     result = cli("render", "green-paper", kg, "-o", tmp_path / "gp.html")
     assert result.exit_code == 1
     assert "meta.logo: logo.png not found beside the plan" in result.stderr
+
+
+def test_validate_warns_about_a_hand_edited_contact(cli, kg: Path) -> None:
+    text = kg.read_text(encoding="utf-8")
+    kg.write_text(text.replace("email: roadmap@culture.example.kg", "email: roadmap at culture"), encoding="utf-8")
+    result = cli("validate", kg)
+    assert result.exit_code == 0  # a warning: the plan still works
+    assert re.search(r'kg\.yaml:\d+:\d+: warning: meta\.contact\.email: "roadmap at culture" is not an e-mail address', result.stderr)
