@@ -249,3 +249,17 @@ def test_validate_warns_about_a_hand_edited_contact(cli, kg: Path) -> None:
     result = cli("validate", kg)
     assert result.exit_code == 0  # a warning: the plan still works
     assert re.search(r'kg\.yaml:\d+:\d+: warning: meta\.contact\.email: "roadmap at culture" is not an e-mail address', result.stderr)
+
+
+def test_action_plan_word_and_excel_carry_title_and_version_in_the_footer(cli, kg: Path, tmp_path: Path) -> None:
+    import docx
+    import openpyxl
+
+    assert cli("meta", kg, "--title", "Crafts & design road map").exit_code == 0
+    assert cli("render", "action-plan", kg, "-o", tmp_path / "ap.docx").exit_code == 0
+    document = docx.Document(str(tmp_path / "ap.docx"))
+    assert document.paragraphs[0].text == "Crafts & design road map"
+    assert document.sections[0].footer.paragraphs[0].text == "Crafts & design road map \u00b7 version 1.0"
+    assert cli("render", "action-plan", kg, "-o", tmp_path / "ap.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "ap.xlsx").worksheets[0]
+    assert sheet.oddFooter.left.text == "Crafts && design road map \u00b7 version 1.0"  # && prints one &
