@@ -208,7 +208,8 @@ def changes_for(doc: Document, wish: Identity, *, plan_path: Path, label: str) -
             for key in ("email", "website"):
                 put(("contact", key), new.get(key))
     if wish.logo is not None:
-        put(("logo",), check_logo(wish.logo, plan_path, label) if str(wish.logo).strip() else None)
+        given = str(wish.logo).strip() not in ("", ".")  # --logo "" removes it (Path("") is ".")
+        put(("logo",), check_logo(wish.logo, plan_path, label) if given else None)
     if wish.authors or wish.clear_authors or wish.remove_authors:
         put(("authors",), _authors(meta.get("authors") or [], wish, label) or None)
     if wish.horizon is not None:
@@ -260,7 +261,7 @@ def meta(path: Path, wish: Identity, *, dry_run: bool = False, today: dt.date | 
         )
     label = store.label_for(path)
     notes = []
-    if wish.logo is not None and wish.logo.suffix.lower() == ".svg":
+    if wish.logo is not None and str(wish.logo).lower().endswith(".svg"):
         notes.append("an SVG logo shows on the site and in the HTML and Markdown Green Paper; Word documents need a PNG or JPEG logo")
 
     def compute(doc: Document) -> Edit:
