@@ -197,31 +197,87 @@ def _report(edit: Any, dry_run: bool, *, to: str = "stdout") -> list[str]:
     return lines
 
 
+# The plan's identity: shared by init and meta
+TitleOpt = Annotated[Optional[str], typer.Option("--title", help="The plan's title.")]
+SubtitleOpt = Annotated[Optional[str], typer.Option("--subtitle", help="A line above the title (empty to remove).")]
+VersionOpt = Annotated[Optional[str], typer.Option("--version", help='The plan\'s version, e.g. "2" or "2025.1".')]
+ContactOpt = Annotated[Optional[str], typer.Option("--contact", help="E-mail address for proposals (empty to remove).")]
+WebsiteOpt = Annotated[Optional[str], typer.Option("--website", help="Web address, https://... (empty to remove).")]
+LogoOpt = Annotated[
+    Optional[Path],
+    typer.Option("--logo", help="PNG, JPEG or SVG file, at most 1 MB; the plan stores its path relative to the plan file."),
+]
+AuthorOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--author", help='A working-group member "Name|Organisation|Role" (repeat); adds, or updates that name.'),
+]
+HorizonOpt = Annotated[Optional[int], typer.Option("--horizon", help="Number of plan years (refused if tasks would fall outside).")]
+
+
+def _identity(**options: Any) -> Any:
+    from roadmap.identity import Identity
+
+    return Identity(**options)
+
+
 @command()
 def init(
     country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code, e.g. KG.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="The plan file to create.")],
     name: Annotated[Optional[str], typer.Option("--name", help="Country name (default: from the code).")] = None,
-    start_year: Annotated[Optional[int], typer.Option("--start-year", help='Calendar year of "first year".')] = None,
+    start_year: Annotated[Optional[int], typer.Option("--start-year", help='Calendar year of "first year" (default: this year).')] = None,
     model: Annotated[Optional[Path], typer.Option("--model", help="Model file (default: the embedded one).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    title: TitleOpt = None, subtitle: SubtitleOpt = None, version: VersionOpt = None, contact: ContactOpt = None,
+    website: WebsiteOpt = None, logo: LogoOpt = None, author: AuthorOpt = None, horizon: HorizonOpt = None,
 ) -> None:
     """Create a country plan from the model, recording the model version it came from.
+
+    The plan gets its own title ("Road map for the development of the creative economy:
+    COUNTRY" unless --title), version 1, working group (--author) and contact; the model's
+    title and working group are credited as what it was adapted from.
 
     Example: roadmap init --country KG --start-year 2024 -o kg.yaml
     """
     from roadmap.adapt import ensure_schema, init as run
-
     from roadmap.regions import init_note
 
-    run(output, country=country, name=name, start_year=start_year, model=model, force=force)
-    note = init_note(output)
-    if note:
-        _warn(note)
+    wish = _identity(title=title, subtitle=subtitle, version=version, contact=contact, website=website, logo=logo, authors=author, horizon=horizon)
+    made = run(output, country=country, name=name, start_year=start_year, model=model, force=force, identity=wish)
+    for note in [*made.notes, init_note(output)]:
+        if note:
+            _warn(note)
     typer.echo(f"created {output}; next: roadmap status {output}", err=True)
     schema_file = ensure_schema(output.resolve().parent)
     if schema_file is not None:
         typer.echo(f"wrote {schema_file.name} beside it, so editors can check the plan as you type", err=True)
+
+
+@command()
+def meta(
+    plan: PlanRequired,
+    title: TitleOpt = None, subtitle: SubtitleOpt = None, version: VersionOpt = None, contact: ContactOpt = None,
+    website: WebsiteOpt = None, logo: LogoOpt = None, author: AuthorOpt = None,
+    clear_authors: Annotated[bool, typer.Option("--clear-authors", help="Empty the working group first (then --author fills it).")] = False,
+    remove_author: Annotated[Optional[list[str]], typer.Option("--remove-author", help="Take this name out of the working group.")] = None,
+    horizon: HorizonOpt = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Set the plan's identity: title, version, working group, contact, logo, years.
+
+    Every document shows them: the Green Paper's title page, the site, the action plan.
+    --author adds a member (or updates the member of that name); --clear-authors with
+    --author replaces the whole group.
+
+    Example: roadmap meta kg.yaml --version 2 --contact roadmap@example.kg --author "A. Usenova|Ministry of Economy|Chair"
+    """
+    from roadmap.identity import meta as run
+
+    wish = _identity(
+        title=title, subtitle=subtitle, version=version, contact=contact, website=website, logo=logo, authors=author,
+        clear_authors=clear_authors, remove_authors=remove_author, horizon=horizon,
+    )
+    _report(run(plan, wish, dry_run=dry_run), dry_run)
 
 
 @command()
@@ -289,17 +345,20 @@ def shift(
     stage: StageOpt = None,
     every: Annotated[bool, typer.Option("--all", help="Move every task.")] = False,
     start_year: Annotated[Optional[int], typer.Option("--start-year", help="Re-anchor the plan's first year.")] = None,
+    horizon: HorizonOpt = None,
     cascade: Annotated[bool, typer.Option("--cascade", help="Move along what follows: the next boxes in each task's flowchart row (its arrows) and tasks that depend on it.")] = False,
     dry_run: DryRunOpt = False,
 ) -> None:
-    """Step 2: move tasks by N years, or re-anchor the whole plan with --start-year.
+    """Step 2: move tasks by N years, re-anchor the whole plan with --start-year, or lengthen it with --horizon.
 
     Example: roadmap shift kg.yaml DAT-2 --by 1 --cascade
+
+    Example: roadmap shift kg.yaml --horizon 7
     """
     from roadmap.adapt import shift as run
 
     edit = run(
-        plan, tasks or [], by=by, direction=direction, stage=stage, every=every, start_year=start_year,
+        plan, tasks or [], by=by, direction=direction, stage=stage, every=every, start_year=start_year, horizon=horizon,
         cascade=cascade, dry_run=dry_run,
     )
     _report(edit, dry_run)

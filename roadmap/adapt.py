@@ -162,12 +162,23 @@ def init(
     model: Path | None = None,
     force: bool = False,
     today: dt.date | None = None,
-) -> list[Change]:
-    """Create a country plan from the model: the model's whole text, re-labelled."""
+    identity: Any = None,
+) -> Edit:
+    """Create a country plan from the model: the model's whole text, made the country's.
+
+    The plan gets its own title (by default the catalogue's "Road map for the development
+    of the creative economy: COUNTRY"), version 1, its own working group (empty unless
+    given) and contact (none unless given); the model's title, edition and working group
+    move to meta.adapted_from, its credit. Without a start year the plan starts this year,
+    and the returned Edit's notes say so.
+    """
     from .countries import country_name
+    from .i18n import catalogue
+    from .identity import Identity, check_email, check_logo, check_text, check_url, check_version, credit, header, horizon_changes, parse_author
     from .lineage import content_hash
     from .resources import model_path
 
+    wish = identity or Identity()
     code = country.strip().upper()
     if len(code) != 2 or not code.isalpha():
         raise BadValue(f'"{country}" is not a country code; use the ISO 3166-1 alpha-2 code, e.g. KG')
@@ -177,32 +188,64 @@ def init(
     source = model or model_path()
     doc = store.load(source)
     meta = doc.plan.meta
+    t = catalogue(meta.language)
+    current = today or dt.date.today()
+    notes: list[str] = []
     if start_year is not None and not 1900 <= start_year <= 2200:
         raise BadValue(f"--start-year {start_year} is not a plausible calendar year")
     if output.exists() and not force:
         raise FileExists(f"{output} already exists; use --force to overwrite it")
+    label = str(output)
+    title = check_text(wish.title, "title", label) if wish.title is not None else t("init.title", country=name)
+    version = check_version(wish.version, label) if wish.version is not None else "1"
+    contact: dict[str, str] = {}
+    if wish.contact:
+        contact["email"] = check_email(wish.contact, label)
+    if wish.website:
+        contact["website"] = check_url(wish.website, label)
+    authors = [parse_author(a, label) for a in wish.authors or []]
+    logo = check_logo(wish.logo, output, label) if wish.logo is not None else None
+    horizon = wish.horizon if wish.horizon is not None else meta.horizon
+    first = start_year if start_year is not None else current.year
+    raw = doc.data["meta"]
     changes = [
         Change(("meta", "id"), meta.id, f"{code.lower()}-roadmap"),
-        Change(("meta", "kind"), doc.data["meta"].get("kind"), "plan"),
-        Change(("meta", "title"), meta.title, f"{meta.title}: {name}"),
+        Change(("meta", "kind"), raw.get("kind"), "plan"),
+        Change(("meta", "title"), meta.title, title),
         Change(("meta", "scope"), meta.scope, "country"),
         Change(("meta", "country"), None, {"code": code, "name": name}),
-        Change(("meta", "version"), meta.version, "1"),
+        Change(("meta", "version"), meta.version, version),
         Change(
             ("meta", "based_on"),
             None,
             {"id": meta.id, "version": meta.version, "hash": content_hash(doc.text)},
         ),
+        Change(("meta", "adapted_from"), raw.get("adapted_from"), credit(doc.plan)),
     ]
-    if start_year is not None and start_year != meta.start_year:
-        changes.append(Change(("meta", "start_year"), meta.start_year, start_year))
-    if doc.data["meta"].get("published") is not None:
-        changes.append(Change(("meta", "published"), doc.data["meta"]["published"], None))
+    if wish.subtitle is not None and wish.subtitle.strip() != (meta.subtitle or ""):
+        changes.append(Change(("meta", "subtitle"), raw.get("subtitle"), wish.subtitle.strip() or None))
+    if first != meta.start_year:
+        changes.append(Change(("meta", "start_year"), meta.start_year, first))
+    changes += horizon_changes(doc.plan, horizon, label)
+    for key, new in (("authors", authors or None), ("acknowledgements", None), ("contact", contact or None), ("logo", logo)):
+        if raw.get(key) != new:
+            changes.append(Change(("meta", key), raw.get(key), new))
+    if raw.get("published") is not None:
+        changes.append(Change(("meta", "published"), raw["published"], None))
+    if start_year is None:
+        notes.append(t("init.default_start", horizon=horizon, first=first, last=first + horizon - 1))
+    doc.text = header(
+        doc.text,
+        t(
+            "init.header", title=title, country=name, model=meta.title, version=meta.version,
+            horizon=horizon, first=first, last=first + horizon - 1,
+        ).strip().split("\n"),
+    )
     with store.locked(output):
         if output.exists() and not force:
             raise FileExists(f"{output} already exists; use --force to overwrite it")
         store.commit(doc, changes, command="init", today=today, target=output)
-    return changes
+    return Edit(changes, doc.plan, notes=notes)
 
 
 def ensure_schema(folder: Path) -> Path | None:
@@ -478,21 +521,29 @@ def shift(
     stage: str | None = None,
     every: bool = False,
     start_year: int | None = None,
+    horizon: int | None = None,
     cascade: bool = False,
     dry_run: bool = False,
     today: dt.date | None = None,
 ) -> Edit:
-    """Step 2: move tasks by N years, or re-anchor the whole plan on a new first year."""
-    if start_year is not None:
+    """Step 2: move tasks by N years, or re-anchor the whole plan on a new first year,
+    or make it longer or shorter (--horizon; shorter only while every task still fits)."""
+    if start_year is not None or horizon is not None:
         if by is not None or ids or direction or stage or every:
-            raise BadValue("--start-year re-anchors the whole plan; give it alone")
+            raise BadValue("--start-year and --horizon change the whole plan; give them without tasks or --by")
 
         def anchor(doc: Document) -> list[Change]:
-            if not 1900 <= start_year <= 2200:
-                raise BadValue(f"--start-year {start_year} is not a plausible calendar year")
-            return [Change(("meta", "start_year"), doc.plan.meta.start_year, start_year)] if (
-                doc.plan.meta.start_year != start_year
-            ) else []
+            from .identity import horizon_changes
+
+            changes: list[Change] = []
+            if start_year is not None:
+                if not 1900 <= start_year <= 2200:
+                    raise BadValue(f"--start-year {start_year} is not a plausible calendar year")
+                if doc.plan.meta.start_year != start_year:
+                    changes.append(Change(("meta", "start_year"), doc.plan.meta.start_year, start_year))
+            if horizon is not None:
+                changes += horizon_changes(doc.plan, horizon, doc.label)
+            return changes
 
         return _edit(path, "shift", anchor, dry_run=dry_run, today=today)
     if by is None:

@@ -32,8 +32,28 @@ def check(plan: Roadmap, *, today: dt.date | None = None) -> list[Issue]:
     issues += _boxes(plan)
     issues += _goals(plan)
     issues += _conflicts(plan)
+    issues += _identity(plan)
     if plan.meta.kind == "plan":
         issues += _tracking(plan, today or plan.meta.as_of or dt.date.today())
+    return issues
+
+
+def _identity(plan: Roadmap) -> list[Issue]:
+    """A hand-edited contact or logo that `roadmap meta` would have refused (warnings: the
+    plan still works, but proposals would go nowhere or the logo would not show)."""
+    from .identity import EMAIL, LOGO_TYPES
+
+    issues = []
+    contact = plan.meta.contact
+    if contact and contact.email and not EMAIL.match(contact.email):
+        issues.append(Issue(("meta", "contact", "email"), f'"{contact.email}" is not an e-mail address', severity="warning"))
+    if contact and contact.website and not contact.website.startswith(("http://", "https://")):
+        issues.append(
+            Issue(("meta", "contact", "website"), f'"{contact.website}" is not a web address (https://...)', severity="warning")
+        )
+    logo = plan.meta.logo
+    if logo and not any(logo.lower().endswith(suffix) for suffix in LOGO_TYPES):
+        issues.append(Issue(("meta", "logo"), f"{logo} is not a PNG, JPEG or SVG file", severity="warning"))
     return issues
 
 

@@ -19,7 +19,10 @@ from .store import Document
 # The meta fields that say which document a plan is, not what it plans: `init` sets them,
 # so a diff against the model and the change log leave them out.
 IDENTITY_FIELDS = frozenset(
-    {"id", "kind", "title", "scope", "country", "version", "based_on", "published", "as_of"}
+    {
+        "id", "kind", "title", "subtitle", "scope", "country", "version", "based_on", "adapted_from", "published",
+        "as_of", "authors", "acknowledgements", "contact", "logo",
+    }
 )
 
 

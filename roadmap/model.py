@@ -63,6 +63,21 @@ class BasedOn(Strict):
     hash: Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
 
 
+class AdaptedFrom(Strict):
+    """The model a plan was adapted from, as its credit line names it.
+
+    Not lineage (`based_on` is that, and `upgrade` moves it): this is the title page's
+    "Adapted from ... by ..." and keeps the model's working group out of the plan's own.
+    """
+
+    title: Text
+    subtitle: str | None = None
+    version: str | None = None
+    year: int | None = Field(None, ge=1900, le=2200, description="The year the model was published.")
+    authors: list[Person] = Field(default_factory=list, description="The model's working group.")
+    acknowledgements: list[str] = Field(default_factory=list)
+
+
 class Country(Strict):
     code: CountryCode = Field(description="ISO 3166-1 alpha-2 code, e.g. KG.")
     name: Text
@@ -88,7 +103,15 @@ class Meta(Strict):
     authors: list[Person] = Field(default_factory=list)
     acknowledgements: list[str] = Field(default_factory=list)
     contact: Contact | None = None
+    logo: str | None = Field(
+        None,
+        description="The plan's logo: a PNG, JPEG or SVG file, its path relative to the plan file "
+        "(set with `roadmap meta PLAN --logo FILE`).",
+    )
     based_on: BasedOn | None = None
+    adapted_from: AdaptedFrom | None = Field(
+        None, description="The model this plan was adapted from, credited on the title page."
+    )
 
     @model_validator(mode="after")
     def _scope_fields(self) -> Meta:

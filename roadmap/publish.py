@@ -84,15 +84,20 @@ def publish(
     say = progress or (lambda _line: None)
     plan_name = plan_path.name if plan_path.suffix in (".yaml", ".yml") else f"{plan.meta.id}.yaml"
     images = ["svg", *(f for f in ("png", "pdf") if graphviz_engine.can_render(f))]
+    from .identity import read_logo
+
+    logo = read_logo(plan, plan_path)
+    logo_src = logo.name if logo is not None else None
     nav = _nav(t)
 
     def page(name: str) -> list[dict[str, Any]]:
         return [{**link, "current": link["href"] == name} for link in nav]
 
     outputs: list[Output] = [
-        Output("green-paper.html", lambda: documents.to_html(plan, model=model, as_of=when, t=t, nav=page("green-paper.html")).encode(), "Green Paper (HTML)"),
-        Output("green-paper.md", lambda: documents.render(plan, "md", as_of=when, model=model), "Green Paper (Markdown)"),
-        Output("green-paper.docx", lambda: documents.render(plan, "docx", as_of=when, model=model), "Green Paper (Word)"),
+        *([Output(logo.name, lambda: logo.data, "logo")] if logo is not None else []),
+        Output("green-paper.html", lambda: documents.to_html(plan, model=model, as_of=when, t=t, nav=page("green-paper.html"), logo=logo, logo_src=logo_src).encode(), "Green Paper (HTML)"),
+        Output("green-paper.md", lambda: documents.render(plan, "md", as_of=when, model=model, logo=logo, logo_src=logo_src), "Green Paper (Markdown)"),
+        Output("green-paper.docx", lambda: documents.render(plan, "docx", as_of=when, model=model, logo=logo), "Green Paper (Word)"),
         Output("action-plan.html", lambda: tables.to_html(plan, t, nav=page("action-plan.html")).encode(), "action plan (HTML)"),
         *[Output(f"action-plan.{fmt}", _bound(tables.render, plan, fmt), f"action plan ({fmt})") for fmt in ("md", "csv", "xlsx", "docx")],
         *[Output(f"flowchart.{commands.extension(fmt)}", _bound(flowchart.render, plan, fmt), f"flowchart ({fmt})") for fmt in [*images, "dot", "mermaid"]],
@@ -115,6 +120,8 @@ def publish(
         "images": images,
         "has": names,
         "progress": documents.vision_progress(plan),
+        "identity": documents.identity(plan, t),
+        "logo_src": logo_src,
     }
     outputs += [
         Output("index.html", lambda: _page("site/index.html.j2", site, page("index.html"), t("site.home")), "index page"),

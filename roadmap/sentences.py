@@ -178,6 +178,19 @@ def _document_sentence(change: Change, plan: Roadmap, t: Catalogue) -> str:
     path = change.path
     if path == ("meta", "start_year"):
         return t("change.start_year", old=change.old, new=change.new)
+    if path == ("meta", "horizon"):
+        first = plan.meta.start_year
+        return t("change.horizon", first=first, old=first + int(change.old) - 1, new=first + int(change.new) - 1)
+    if path == ("meta", "authors"):
+        return _group_sentence(change, t)
+    if path[0] == "meta" and ".".join(str(p) for p in path[1:]) in _META_WORDS:
+        what = t(f"meta_field.{_META_WORDS['.'.join(str(p) for p in path[1:])]}")
+        old, new = _meta_text(change.old), _meta_text(change.new)
+        if change.old is None:
+            return t("change.meta_set", what=what, new=new)
+        if change.new is None:
+            return t("change.meta_removed", what=what, old=old)
+        return t("change.meta_changed", what=what, old=old, new=new)
     if len(path) == 4 and path[:2] == ("vision", "goals") and path[3] == "reached":
         if change.new:
             goal = next((g for g in plan.vision.goals if g.id == path[2]), None)
@@ -185,6 +198,46 @@ def _document_sentence(change: Change, plan: Roadmap, t: Catalogue) -> str:
             return t("change.goal_reached", goal=path[2], date=date)
         return t("change.goal_not_reached", goal=path[2])
     return _generic(change, t)
+
+
+_META_WORDS = {
+    "title": "title",
+    "subtitle": "subtitle",
+    "version": "version",
+    "contact.email": "email",
+    "contact.website": "website",
+    "contact": "contact",
+    "logo": "logo",
+}
+
+
+def _meta_text(value: Any) -> str:
+    """A contact as its addresses ("roadmap@culture.kg, https://culture.kg"), other values as text."""
+    if isinstance(value, dict):
+        return ", ".join(str(value[k]) for k in ("email", "website") if value.get(k)) or _text(value)
+    return _text(value)
+
+
+def _group_sentence(change: Change, t: Catalogue) -> str:
+    """The working group's change, by person: who joined, who left, whose details changed."""
+    old = {p.get("name"): p for p in change.old or [] if isinstance(p, dict)}
+    new = {p.get("name"): p for p in change.new or [] if isinstance(p, dict)}
+    parts = []
+    joined = [_person(p) for n, p in new.items() if n not in old]
+    left = [_person(p) for n, p in old.items() if n not in new]
+    changed = [_person(p) for n, p in new.items() if n in old and old[n] != p]
+    if joined:
+        parts.append(t("change.group_joined", people="; ".join(joined)))
+    if changed:
+        parts.append(t("change.group_changed", people="; ".join(changed)))
+    if left:
+        parts.append(t("change.group_left", people="; ".join(left)))
+    return t("change.group", changes=", ".join(parts) or t("change.list_reordered"))
+
+
+def _person(value: dict[str, Any]) -> str:
+    extra = [str(value[k]) for k in ("organisation", "role") if value.get(k)]
+    return f"{value.get('name')} ({', '.join(extra)})" if extra else str(value.get("name"))
 
 
 def _generic(change: Change, t: Catalogue) -> str:

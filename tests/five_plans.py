@@ -39,7 +39,7 @@ def build_region(root: Path) -> dict[str, Path]:
         adapt.goal(kg, goal, reached=True, on="2025-05-01", today=TODAY)
 
     kz = plans["KZ"]
-    adapt.init(kz, country="KZ", today=TODAY)
+    adapt.init(kz, country="KZ", start_year=2022, today=TODAY)
     adapt.tick(kz, ["DEF-1"], on="2023-03-01", today=TODAY)
     adapt.tick(kz, ["DAT-1"], status="in-progress", on="2024-01-10", today=TODAY)
     adapt.tick(kz, ["FIN-2"], status="not-needed", note="A state fund does this", today=TODAY)
@@ -56,12 +56,12 @@ def build_region(root: Path) -> dict[str, Path]:
         adapt.goal(tj, goal, reached=True, on="2026-03-01", today=TODAY)
 
     tm = plans["TM"]
-    adapt.init(tm, country="TM", today=TODAY)
+    adapt.init(tm, country="TM", start_year=2022, today=TODAY)
     # A hand edit: the task deleted from the file (the commands mark model tasks instead).
     store.edit(tm, lambda doc: [Change(("tasks", "INF-2"), get_path(doc.data, ("tasks", "INF-2")), None)], command="edit", today=TODAY)
 
     uz = plans["UZ"]
-    adapt.init(uz, country="UZ", today=TODAY)
+    adapt.init(uz, country="UZ", start_year=2022, today=TODAY)
     adapt.tick(uz, ["DEF-1", "DEF-2", "DAT-1"], on="2023-12-01", today=TODAY)
     adapt.tick(uz, ["INF-3"], status="not-needed", note="Hubs exist", today=TODAY)
     adapt.add(uz, direction="EDU", stage="S2", title="Creative skills in vocational schools", year=2, today=TODAY)

@@ -69,7 +69,7 @@ def test_markdown(cli, kg: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0
     md = out.read_text(encoding="utf-8")
     assert md.startswith(
-        "# Changes to Model of a Creative Economy Development Road Map in Central Asian Countries: Kyrgyzstan\n\n"
+        "# Changes to Road map for the development of the creative economy: Kyrgyzstan\n\n"
         "*since 2025-01-01*\n\n## 2025-05-02\n\n- Finance: new task KG-FIN-1 \u201cCrowdfunding guide for CEntr\u201d (2025\u20132026)\n"
     )
     assert "Map &lt;b&gt;creative&lt;/b&gt; education &amp; training" in md
@@ -81,7 +81,7 @@ def test_upgrade_is_told_in_sentences(cli, tmp_path: Path) -> None:
     from roadmap.upgrade import upgrade
 
     plan = tmp_path / "tj.yaml"
-    adapt.init(plan, country="TJ", today=D1)
+    adapt.init(plan, country="TJ", start_year=2022, today=D1)
     upgrade(plan, to=publish_revised(tmp_path), today=D3)
     lines = cli("changelog", plan).stdout.splitlines()
     assert lines[:4] == [

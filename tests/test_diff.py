@@ -95,8 +95,8 @@ def test_two_countries_line_up_by_model_id(kg_plan: Path, kz_plan: Path) -> None
         fact(("meta", "id"), "kg-roadmap", "kz-roadmap"),
         fact(
             ("meta", "title"),
-            "Model of a Creative Economy Development Road Map in Central Asian Countries: Kyrgyzstan",
-            "Model of a Creative Economy Development Road Map in Central Asian Countries: Kazakhstan",
+            "Road map for the development of the creative economy: Kyrgyzstan",
+            "Road map for the development of the creative economy: Kazakhstan",
         ),
         fact(("meta", "country"), {"code": "KG", "name": "Kyrgyzstan"}, {"code": "KZ", "name": "Kazakhstan"}),
         fact(("meta", "start_year"), 2024, 2025),

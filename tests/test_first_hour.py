@@ -195,7 +195,7 @@ def test_9_diff_model_hint_is_how_the_option_works(tmp_path: Path, cli) -> None:
 
     revised = publish_revised(tmp_path)
     plan = tmp_path / "kz.yaml"
-    adapt.init(plan, country="KZ", model=revised, today=TODAY)
+    adapt.init(plan, country="KZ", model=revised, start_year=2022, today=TODAY)
     result = cli("diff", plan, "--model")
     assert result.exit_code == 1
     assert "roadmap diff kz.yaml MODEL.yaml --model" in result.stderr

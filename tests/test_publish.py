@@ -50,15 +50,18 @@ def test_site_has_every_document_and_no_broken_link(kg_plan: Path, tmp_path: Pat
 
 
 def test_proposals_page_has_a_mailto_with_the_topic_road_map(kg_plan: Path, tmp_path: Path) -> None:
+    from roadmap.identity import Identity, meta
+
+    meta(kg_plan, Identity(contact="roadmap@culture.kg"))
     site = tmp_path / "site"
     publish(kg_plan, site)
     html = (site / "proposals.html").read_text(encoding="utf-8")
     href = re.search(r'<a class="mail" href="([^"]+)"', html).group(1).replace("&amp;", "&")
     address, _, query = href.partition("?")
-    assert address == "mailto:creative.can2021@gmail.com"
+    assert address == "mailto:roadmap@culture.kg"  # the plan's own contact, never the model's
     fields = urllib.parse.parse_qs(query)
     assert fields["subject"] == ["Road Map"]
-    assert fields["body"][0].startswith("Topic: Road Map\nRoad map: Model of a Creative Economy")
+    assert fields["body"][0].startswith("Topic: Road Map\nRoad map: Road map for the development of the creative economy: Kyrgyzstan")
     template = (site / "proposal-template.txt").read_text(encoding="utf-8")
     assert "Which task, direction or chapter is it about?" in template
     assert "Which task, direction or chapter is it about?" in html

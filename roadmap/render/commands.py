@@ -111,6 +111,9 @@ def render_file(
             options["model"] = base_model(doc, model, option="--model").plan  # must be the version the plan records
         else:
             options["model"] = model_of(doc.plan)
+        from ..identity import read_logo
+
+        options["logo"] = read_logo(doc.plan, plan_path)
     data: bytes = module.render(doc.plan, fmt, **options)
     if output is not None:
         write_output(output, data, [plan_path])

@@ -138,7 +138,34 @@ def markdown_safe(text: str) -> str:
     return _RAW_TAG.sub("&lt;", text or "").strip()
 
 
-def context(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue) -> dict[str, Any]:
+def identity(plan: Roadmap, t: Catalogue) -> dict[str, Any]:
+    """The title page's words besides the title: the credit to the model, the contact, the colophon."""
+    meta = plan.meta
+    credit = None
+    credit_group = None
+    source = meta.adapted_from
+    if source is not None:
+        if source.year and source.version:
+            edition = t("doc.edition", year=source.year, version=source.version)
+        else:
+            edition = str(source.year or source.version or "")
+        credit = t("doc.adapted_from", title=source.title, edition=edition) if edition else t(
+            "doc.adapted_from_plain", title=source.title
+        )
+        names = [p.name + (f" ({p.country})" if p.country else "") for p in source.authors]
+        if names:
+            credit_group = t("doc.adapted_group", names=", ".join(names))
+    contact = meta.contact
+    return {
+        "credit": credit,
+        "credit_group": credit_group,
+        "email": contact.email if contact else None,
+        "website": contact.website if contact else None,
+        "colophon": t("doc.colophon", title=meta.title, version=meta.version),
+    }
+
+
+def context(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue, logo: Any = None) -> dict[str, Any]:
     tracked = plan.meta.kind == "plan"
     country = plan.meta.country.name if plan.meta.country else (plan.meta.region or plan.meta.title)
     return {
@@ -155,6 +182,8 @@ def context(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogu
         "changes": annex(plan, model, t),
         "model": model,
         "fill": {s.value: palette.FILL[s] for s in Status},
+        "identity": identity(plan, t),
+        "logo": logo,
     }
 
 
@@ -175,15 +204,26 @@ def _flowchart_svg(plan: Roadmap) -> str:
     return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
 
 
-def to_html(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue, nav: list[dict[str, Any]] | None = None) -> str:
+def to_html(
+    plan: Roadmap,
+    *,
+    model: Roadmap | None,
+    as_of: dt.date,
+    t: Catalogue,
+    nav: list[dict[str, Any]] | None = None,
+    logo: Any = None,
+    logo_src: str | None = None,
+) -> str:
+    """`logo_src`: where the page finds the logo (the site's copy); else it is embedded."""
     from markupsafe import Markup
 
     from .tables import columns
     from .templating import environment
 
-    data = context(plan, model=model, as_of=as_of, t=t)
+    data = context(plan, model=model, as_of=as_of, t=t, logo=logo)
     return environment().get_template("green_paper.html.j2").render(
         **data,
+        logo_src=logo_src or (logo.data_uri() if logo is not None else None),
         page_title=plan.meta.subtitle or plan.meta.title,
         columns=columns(plan),
         markdown=lambda text: Markup(markdown_html(text)),
@@ -192,14 +232,16 @@ def to_html(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogu
     )
 
 
-def to_markdown(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue) -> str:
+def to_markdown(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue, logo: Any = None, logo_src: str | None = None) -> str:
+    """`logo_src`: the logo's address as the Markdown file sees it (default: the plan's meta.logo)."""
     from .flowchart import mermaid
     from .tables import columns
     from .templating import environment
 
-    data = context(plan, model=model, as_of=as_of, t=t)
+    data = context(plan, model=model, as_of=as_of, t=t, logo=logo)
     text = environment().get_template("green_paper.md.j2").render(
         **data,
+        logo_src=logo_src or (plan.meta.logo if logo is not None else None),
         columns=columns(plan),
         markdown=markdown_safe,
         flowchart_mermaid=mermaid(plan, lang=t.lang),
@@ -207,13 +249,26 @@ def to_markdown(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Cata
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def render(plan: Roadmap, fmt: str, *, as_of: dt.date, model: Roadmap | None = None, lang: str | None = None) -> bytes:
-    """The revised Green Paper in one of FORMATS, as the bytes of the file."""
+def render(
+    plan: Roadmap,
+    fmt: str,
+    *,
+    as_of: dt.date,
+    model: Roadmap | None = None,
+    lang: str | None = None,
+    logo: Any = None,
+    logo_src: str | None = None,
+) -> bytes:
+    """The revised Green Paper in one of FORMATS, as the bytes of the file.
+
+    `logo` is the plan's logo as read by `identity.read_logo` (the renderer does not know
+    where the plan file is).
+    """
     t = catalogue(lang or plan.meta.language)
     if fmt == "html":
-        return to_html(plan, model=model, as_of=as_of, t=t).encode("utf-8")
+        return to_html(plan, model=model, as_of=as_of, t=t, logo=logo, logo_src=logo_src).encode("utf-8")
     if fmt == "md":
-        return to_markdown(plan, model=model, as_of=as_of, t=t).encode("utf-8")
+        return to_markdown(plan, model=model, as_of=as_of, t=t, logo=logo, logo_src=logo_src).encode("utf-8")
     from .green_paper_docx import to_docx
 
-    return to_docx(context(plan, model=model, as_of=as_of, t=t), t)
+    return to_docx(context(plan, model=model, as_of=as_of, t=t, logo=logo), t)

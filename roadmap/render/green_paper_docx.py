@@ -22,6 +22,8 @@ def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
     plan = data["plan"]
     words = data["t"]
     document = docx_new(plan, plan.meta.title, landscape=False)
+    identity = data["identity"]
+    _logo(document, data.get("logo"))
     if plan.meta.subtitle:
         document.add_paragraph(plan.meta.subtitle, style="Subtitle")
     document.add_paragraph(plan.meta.title, style="Title")
@@ -40,6 +42,15 @@ def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
         document.add_heading(words["doc.acknowledgements"], level=2)
         for line in plan.meta.acknowledgements:
             document.add_paragraph(line)
+    if identity["email"]:
+        document.add_paragraph(words["doc.contact"].format(email=identity["email"]))
+    if identity["website"]:
+        document.add_paragraph(words["doc.website"].format(url=identity["website"]))
+    if identity["credit"]:
+        credit = document.add_paragraph()
+        credit.add_run(" ".join(x for x in (identity["credit"], identity["credit_group"]) if x)).italic = True
+    for section in document.sections:  # the colophon: every page says which plan and version it is
+        section.footer.paragraphs[0].text = identity["colophon"]
 
     covered = {ch.section.id for ch in data["chapters"]}
     for chapter in data["chapters"]:
@@ -305,3 +316,18 @@ def _table(document: Any, tokens: list[Any], i: int) -> int:
             for c, value in enumerate(row):
                 table.cell(r, c).text = value
     return i + 1
+
+
+def _logo(document: Any, logo: Any) -> None:
+    """The plan's logo above the title. python-docx takes PNG and JPEG only: an SVG logo
+    shows on the site and in the HTML and Markdown Green Paper, not in Word (`meta --logo`
+    says so when it is set)."""
+    from docx.shared import Cm
+
+    if logo is None:
+        return
+    if logo.mime == "image/svg+xml":
+        return
+    import io
+
+    document.add_picture(io.BytesIO(logo.data), height=Cm(2.5))

@@ -140,6 +140,9 @@ def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    # the colophon (which plan, which version) on every printed page; the left part, so
+    # page numbers can take the others. "&" starts a code in Excel's header and footer.
+    sheet.oddFooter.left.text = t("doc.colophon", title=plan.meta.title, version=plan.meta.version).replace("&", "&&")
     _xlsx_legend(book, plan, t)
     when = document_date(plan)
     book.properties.creator = "roadmap"
@@ -344,6 +347,8 @@ def to_docx(plan: Roadmap, t: Catalogue) -> bytes:
     document.add_heading(plan.meta.title, level=1)
     document.add_heading(t("doc.appendix2"), level=2)
     docx_table(document, plan, t, action_plan(plan, t))
+    for section in document.sections:  # the colophon on every page: which plan, which version
+        section.footer.paragraphs[0].text = t("doc.colophon", title=plan.meta.title, version=plan.meta.version)
     return docx_bytes(document, plan)
 
 
