@@ -310,3 +310,34 @@ def test_a_plan_from_2021_1_takes_the_restored_wording_and_keeps_its_decisions(t
     assert after.task("DEF-1").status.value == "done" and after.task("DEF-1").status_date == dt.date(2024, 6, 30)
     assert after.task("CUL-1").owner.name == "A. Usenova" and after.task("CUL-1").owner.organisation == "Ministry of Culture"
     assert after.task("DEF-2").status.value == "planned"
+
+
+# ---------------------------------------------------------------------------------------
+# The same order in the HTML and Word Green Papers
+
+
+def test_html_and_word_keep_2_2s_order_and_the_appendix_titles(model) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    import docx
+
+    from roadmap.render.documents import render
+
+    html = render(model, "html", as_of=TODAY).decode("utf-8")
+    section = html[html.index('<section id="s-audiences"') : html.index('<section id="s-implementation"')]
+    assert (
+        section.index("should be:</p>")
+        < section.index('<ul class="audiences">')
+        < section.index("</ul>")
+        < section.index("<p>Thus, we hope that this road map")
+    )
+    assert '<h2 class="appendix">Appendix 1. Block Diagram of the Roadmap for the Development of Creative Economy in Central Asia</h2>' in html
+
+    document = docx.Document(io.BytesIO(render(model, "docx", as_of=TODAY)))
+    texts = [p.text for p in document.paragraphs]
+    intro = texts.index("We expect that the primary target audience of this road map should be:")
+    closing = next(i for i, t in enumerate(texts) if t.startswith("Thus, we hope that this road map"))
+    audiences = [i for i, t in enumerate(texts) if t.startswith("Cultural and creative entrepreneurs:")]
+    assert len(audiences) == 1 and intro < audiences[0] < closing == audiences[0] + 6
+    heads = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Appendix 2. Recommended action plan for the development of the cultural and creative sector in Central Asia" in heads
