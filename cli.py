@@ -820,7 +820,7 @@ def upgrade_cmd(
 
     Example: roadmap upgrade kg.yaml --dry-run
 
-    Example: roadmap upgrade kg.yaml --to central-asia-model-2021.2.yaml --prefer ours
+    Example: roadmap upgrade kg.yaml --to central-asia-model-2022.1.yaml --prefer ours
     """
     from roadmap.upgrade import format_text, upgrade
 

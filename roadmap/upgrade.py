@@ -112,7 +112,7 @@ def upgrade(
     if new.plan.meta.kind != "model":
         raise BadValue(
             f"{new.label} is a plan, not a model (meta.kind: {new.plan.meta.kind}); "
-            "--to takes the revised model, e.g. roadmap upgrade kg.yaml --to central-asia-model-2021.2.yaml"
+            "--to takes the revised model, e.g. roadmap upgrade kg.yaml --to central-asia-model-2022.1.yaml"
         )
     result: list[Upgrade] = []
 

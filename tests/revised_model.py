@@ -1,8 +1,8 @@
-"""A revised model "2021.2", published by CCAN in a test's tmp folder (never in data/).
+"""A revised model "2022.1", published by CCAN in a test's tmp folder (never in data/).
 
-What the revision changes, relative to the embedded model 2021.1:
+What the revision changes, relative to the embedded (current) model 2021.2:
 
-- meta: version 2021.2 and a new title (the model's own; it must not reach a country plan)
+- meta: version 2022.1 and a new title (the model's own; it must not reach a country plan)
 - FIN-2 retimed: year 4 -> year 3
 - DAT-2 retimed: year 2 -> year 4, and its first expected result reworded
 - EDU-1 retitled "Survey creative education programmes."
@@ -43,12 +43,12 @@ G4_TEXT = "National or city associations of creative entrepreneurs exist and are
 
 
 def publish_revised(folder: Path) -> Path:
-    target = folder / "central-asia-model-2021.2.yaml"
+    target = folder / "central-asia-model-2022.1.yaml"
     shutil.copyfile(model_path(), target)
     doc = store.load(target)
     data = doc.data
     changes = [
-        Change(("meta", "version"), "2021.1", "2021.2"),
+        Change(("meta", "version"), "2021.2", "2022.1"),
         Change(("meta", "title"), data["meta"]["title"], data["meta"]["title"] + " (revised)"),
         Change(("tasks", "FIN-2", "year_start"), 4, 3),
         Change(("tasks", "FIN-2", "year_end"), 4, 3),

@@ -53,7 +53,7 @@ def test_init_records_the_model(tmp_path, cli):
     assert meta.country.code == "KZ" and meta.country.name == "Kazakhstan"
     assert meta.kind == "plan" and meta.scope == "country"
     assert meta.based_on.id == "central-asia-model"
-    assert meta.based_on.version == "2021.1"
+    assert meta.based_on.version == "2021.2"
     assert meta.based_on.hash == content_hash(model_path().read_text(encoding="utf-8"))
     text = plan.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=roadmap.schema.json")

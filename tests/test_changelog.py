@@ -43,7 +43,7 @@ TEXT = """\
   - Task FIN-1 assigned to A. Usenova (Ministry of Economy)
 
 2024-01-15
-  - Plan created from central-asia-model 2021.1 for Kyrgyzstan
+  - Plan created from central-asia-model 2021.2 for Kyrgyzstan
   - The plan now starts in 2024 (was 2022)
 """
 
@@ -86,7 +86,7 @@ def test_upgrade_is_told_in_sentences(cli, tmp_path: Path) -> None:
     lines = cli("changelog", plan).stdout.splitlines()
     assert lines[:4] == [
         "2025-05-02",
-        "  - Now based on central-asia-model 2021.2 (was 2021.1)",
+        "  - Now based on central-asia-model 2022.1 (was 2021.2)",
         "  - Task DAT-3 is now DAT-4 (renamed by the model)",
         "  - vision: goals.G4.text changed from \u201cNational or city associations of creative entrepreneurs exist "
         "in every CA country\u201d to \u201cNational or city associations of creative entrepreneurs exist and are "

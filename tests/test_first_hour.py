@@ -230,7 +230,7 @@ def test_10_green_paper_joins_a_title_and_its_reason_cleanly(plan: Path) -> None
 def test_10_changelog_lists_revisions_as_added_and_removed_items(plan: Path, cli) -> None:
     adapt.revise(plan, "DAT-2", results=["Only this"], today=TODAY)
     out = cli("changelog", plan).stdout
-    assert "Expected results of DAT-2: added \u201cOnly this\u201d; removed \u201cSector growth" in out
+    assert "Expected results of DAT-2: added \u201cOnly this\u201d; removed \u201cGrowth, employment, and trends sectors" in out
 
 
 # 11. tick dates and notes
@@ -354,7 +354,7 @@ def test_20_upgrade_without_to_takes_the_shipped_model(plan: Path, cli) -> None:
     assert "$ roadmap upgrade kg.yaml --dry-run" in readme  # a console example: run by test_docs
     result = cli("upgrade", plan, "--dry-run")
     assert result.exit_code == 0
-    assert result.stdout.strip() == "kg.yaml is already based on central-asia-model 2021.1; nothing to upgrade".replace(
+    assert result.stdout.strip() == "kg.yaml is already based on central-asia-model 2021.2; nothing to upgrade".replace(
         "kg.yaml", str(plan)
     )
 

@@ -33,18 +33,20 @@ def test_csv_of_the_model() -> None:
         "flowchart_box": "The sector decided on the definition of key terms (CE, CEntr, CI)",
         "year_start": "2022",
         "year_end": "2022",
-        "persons_involved": "Working group; CCAN; Representatives of the creative industries of CA",
+        "persons_involved": "Working group; CCAN; CI CA representatives",
         "owner": "",
-        "expected_results": "The sector has identified and agrees with the definition of key terms (CE, CEntr, CI).",
+        "expected_results": "The sector has identified and agrees with the definition of key terms (CE).",
         "success_indicators": "An official definition has been published and is used at the urban and national levels.",
         "international_examples": "UK - DCMS (UK Department of Media, Culture and Sports)",
         "status": "planned",
     }
-    # grouped by stage, then direction: every stage-1 row before every stage-2 row
+    # grouped by stage, then direction in the source's order: every stage-1 row before every
+    # stage-2 row, and in stage 2 Advocacy before Data (as Appendix 2 has them)
     stages = [int(r["stage"]) for r in rows]
     assert stages == sorted(stages)
     stage1 = [r["id"] for r in rows if r["stage"] == "1"]
     assert stage1[:4] == ["DEF-1", "DEF-2", "CUL-1", "CUL-2"]
+    assert [r["id"] for r in rows if r["stage"] == "2"][:3] == ["CUL-3", "ADV-3", "DAT-3"]
     dat3 = next(r for r in rows if r["id"] == "DAT-3")
     assert (dat3["year_start"], dat3["year_end"]) == ("2023", "2026")  # plan years 2-5
 

@@ -67,7 +67,7 @@ def test_block_text_quoting_and_key_order_survive(model_copy):
     store.commit(doc, [Change(("meta", "horizon"), 5, 6)], command="test", record=False)
     after = model_copy.read_text(encoding="utf-8")
     assert _changed_lines(text, after) == ["-  horizon: 5", "+  horizon: 6"]
-    assert 'version: "2021.1"' in after  # quoting kept
+    assert 'version: "2021.2"' in after  # quoting kept
 
 
 def test_edit_that_would_break_the_plan_is_refused(model_copy):

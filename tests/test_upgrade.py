@@ -46,7 +46,7 @@ def kg(built: tuple[Path, Path], tmp_path: Path) -> Path:
 
 @pytest.fixture
 def revised(built: tuple[Path, Path], tmp_path: Path) -> Path:
-    target = tmp_path / "central-asia-model-2021.2.yaml"
+    target = tmp_path / "central-asia-model-2022.1.yaml"
     shutil.copyfile(built[1], target)
     return target
 
@@ -99,7 +99,7 @@ def test_upgrade_keeps_every_decision_and_brings_every_model_change(kg: Path, re
     assert goal.text == G4_TEXT
     assert task(after, "INT-1").title == INT_1_TITLE  # the same change on both sides: no conflict
     revised_text = revised.read_text(encoding="utf-8")
-    assert meta.based_on.model_dump() == {"id": "central-asia-model", "version": "2021.2", "hash": content_hash(revised_text)}
+    assert meta.based_on.model_dump() == {"id": "central-asia-model", "version": "2022.1", "hash": content_hash(revised_text)}
 
     # Each conflict once: in the result, in the report, and in the file.
     assert [(c.task, c.field, c.message) for c in result.conflicts] == [
@@ -111,13 +111,13 @@ def test_upgrade_keeps_every_decision_and_brings_every_model_change(kg: Path, re
     assert [c.model_dump() for c in after.conflicts] == [
         {
             "id": "C1", "task": "DAT-2", "field": "years", "base": [2, 2], "ours": [3, 3], "theirs": [4, 4],
-            "model": "central-asia-model 2021.2", "message": YEARS_CONFLICT,
+            "model": "central-asia-model 2022.1", "message": YEARS_CONFLICT,
         },
         {
             "id": "C2", "task": "EDU-1", "field": "title",
             "base": "Identify existing institutions that will support creative skills training and education.",
             "ours": KG_EDU_1_TITLE, "theirs": EDU_1_TITLE,
-            "model": "central-asia-model 2021.2", "message": TITLE_CONFLICT,
+            "model": "central-asia-model 2022.1", "message": TITLE_CONFLICT,
         },
     ]
     assert result.renamed == [("DAT-3", "DAT-4")]
@@ -153,8 +153,8 @@ def test_upgrade_keeps_every_decision_and_brings_every_model_change(kg: Path, re
     old_meta, new_meta = (yamltext.top_level_block(x, "meta") for x in (before, text))
     old_hash = store.load(model_path()).text
     expected_meta = before[old_meta.start : old_meta.end].replace(
-        f'    version: "2021.1"\n    hash: {content_hash(old_hash)}\n',
-        f'    version: "2021.2"\n    hash: {content_hash(revised_text)}\n',
+        f'    version: "2021.2"\n    hash: {content_hash(old_hash)}\n',
+        f'    version: "2022.1"\n    hash: {content_hash(revised_text)}\n',
     )
     assert text[new_meta.start : new_meta.end] == expected_meta  # only based_on changed in meta
     old_history = yamltext.top_level_block(before, "history")
@@ -195,7 +195,7 @@ def test_rerun_settles_the_conflicts_left_in_the_plan(cli, kg: Path, revised: Pa
     again = cli("upgrade", kg, "--to", revised)
     assert again.exit_code == 0
     assert again.stdout.splitlines() == [
-        f"{kg} is already based on central-asia-model 2021.2; nothing to upgrade",
+        f"{kg} is already based on central-asia-model 2022.1; nothing to upgrade",
         "2 conflict(s) from an earlier upgrade are still in the plan (conflicts:); "
         "settle them with --prefer ours|theirs, or edit the plan",
     ]
@@ -244,11 +244,11 @@ def test_cli_upgrade(cli, kg: Path, revised: Path) -> None:
     result = cli("upgrade", kg, "--to", revised)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == f"Upgrading {kg} from central-asia-model 2021.1 to central-asia-model 2021.2"
+    assert lines[0] == f"Upgrading {kg} from central-asia-model 2021.2 to central-asia-model 2022.1"
     assert "  - Task FIN-2 moved from 2027 to 2026" in lines
     assert "  - DAT-3 is now DAT-4; your status, owner, years and edits came along" in lines
     assert "  - CUL-5 removed from your plan (you had not changed it)" in lines
-    assert lines[-1] == "The plan is now based on central-asia-model 2021.2 (was central-asia-model 2021.1)."
+    assert lines[-1] == "The plan is now based on central-asia-model 2022.1 (was central-asia-model 2021.2)."
     validated = cli("validate", kg, "--json")
     data = json.loads(validated.stdout)
     assert validated.exit_code == 0 and data["files"][0]["errors"] == 0
@@ -265,8 +265,8 @@ def test_cli_errors(cli, kg: Path, revised: Path, tmp_path: Path, model_copy: Pa
     mismatch = cli("upgrade", kg, "--to", revised, "--base", revised)
     assert mismatch.exit_code == 1
     assert mismatch.stderr.strip() == (
-        f"{revised} is not the model {kg} was derived from: the plan records central-asia-model version 2021.1 "
-        f"({content_hash(model_copy.read_text(encoding='utf-8'))}), this file is central-asia-model version 2021.2 "
+        f"{revised} is not the model {kg} was derived from: the plan records central-asia-model version 2021.2 "
+        f"({content_hash(model_copy.read_text(encoding='utf-8'))}), this file is central-asia-model version 2022.1 "
         f"({content_hash(revised.read_text(encoding='utf-8'))}). Give the exact model file the plan was created "
         "from, or leave out --base."
     )
@@ -281,7 +281,7 @@ def test_cli_errors(cli, kg: Path, revised: Path, tmp_path: Path, model_copy: Pa
     assert cli("upgrade", kg, "--to", revised, "--prefer", "mine").exit_code == 2
     # without --to: the model this version of roadmap ships, which kg is already based on
     shipped = cli("upgrade", kg)
-    assert shipped.exit_code == 0 and "already based on central-asia-model 2021.1; nothing to upgrade" in shipped.stdout
+    assert shipped.exit_code == 0 and "already based on central-asia-model 2021.2; nothing to upgrade" in shipped.stdout
 
     bad = tmp_path / "bad.yaml"
     bad.write_text(kg.read_text(encoding="utf-8").replace("    status: done\n", "    status: finished\n", 1), encoding="utf-8")
@@ -305,7 +305,7 @@ def test_base_not_found(cli, tmp_path: Path, revised: Path) -> None:
     result = cli("upgrade", plan, "--to", other)
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        f"{plan} was derived from central-asia-model version 2021.2 ({digest}), which is not among the packaged "
+        f"{plan} was derived from central-asia-model version 2022.1 ({digest}), which is not among the packaged "
         "models; give that model file: roadmap diff kz.yaml MODEL.yaml --model (for diff), or --base MODEL.yaml (for upgrade)"
     )
     with pytest.raises(ModelNotFound):
@@ -322,7 +322,7 @@ def test_packaged_model_versions() -> None:
     from roadmap.lineage import find_by_hash, packaged_models
 
     archive = [p for p in packaged_models() if p.parent.name == "models"]
-    assert [p.name for p in archive] == ["central-asia-model-2021.1.yaml"]
+    assert [p.name for p in archive] == ["central-asia-model-2021.1.yaml", "central-asia-model-2021.2.yaml"]
     for path in archive:
         doc = store.load(path)
         assert doc.plan.meta.kind == "model"
@@ -341,17 +341,17 @@ def test_green_paper_annex_compares_with_the_model_the_plan_is_now_based_on(
 
     upgrade(kg, to=revised, prefer="theirs", today=TODAY)
     ccan = [
-        "version 2021.1", "new task DAT-4", "new task FIN-4", "Task DAT-3", "Task EDU-1 renamed",
+        "version 2021.2", "new task DAT-4", "new task FIN-4", "Task DAT-3", "Task EDU-1 renamed",
         "Task INT-1 renamed", "Know yourself", "goals.G4.text", "Task FIN-2 moved", "Task DAT-2 moved",
     ]
-    # CCAN ships 2021.2 (as data/models/ would hold it): found by the hash the plan records.
+    # CCAN ships 2022.1 (as data/models/ would hold it): found by the hash the plan records.
     packaged = lineage.packaged_models()
     monkeypatch.setattr(lineage, "packaged_models", lambda: [*packaged, revised])
     for args in ((), ("--model", revised)):
         result = cli("render", "green-paper", kg, "--format", "md", "--as-of", "2026-11-23", *args)
         assert result.exit_code == 0, result.output
         annex = result.stdout.split("## Changes from the model", 1)[1]
-        assert "(revised) (version 2021.2)" in annex
+        assert "(revised) (version 2022.1)" in annex
         for words in ccan:
             assert words not in annex, words
         for words in ("Task DEF-1 marked done on 2024-06-30", "Task DAT-4 marked in progress on 2025-03-01",
@@ -361,8 +361,8 @@ def test_green_paper_annex_compares_with_the_model_the_plan_is_now_based_on(
     # comparing with the wrong version.
     monkeypatch.setattr(lineage, "packaged_models", lambda: packaged)
     alone = cli("render", "green-paper", kg, "--format", "md", "--as-of", "2026-11-23").stdout
-    alone_annex = alone.split("## Changes from the model", 1)[1]  # the title page credits 2021.1, the plan's origin
-    assert "The model this plan was adapted from is not available here" in alone_annex and "version 2021.1" not in alone_annex
+    alone_annex = alone.split("## Changes from the model", 1)[1]  # the title page credits the plan's origin
+    assert "The model this plan was adapted from is not available here" in alone_annex and "version 2021.2" not in alone_annex
     wrong = cli("render", "green-paper", kg, "--format", "md", "--model", model_path())
     assert wrong.exit_code == 1 and "is not the model" in wrong.stderr and "Traceback" not in wrong.output
-    assert "version 2021.2" in wrong.stderr and wrong.stderr.rstrip().endswith("or leave out --model.")
+    assert "version 2022.1" in wrong.stderr and wrong.stderr.rstrip().endswith("or leave out --model.")

@@ -1,4 +1,4 @@
-"""A Kyrgyz plan with its own edits, made before the model 2021.2 came out (see revised_model.py)."""
+"""A Kyrgyz plan with its own edits, made before the model 2022.1 came out (see revised_model.py)."""
 
 from __future__ import annotations
 

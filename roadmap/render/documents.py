@@ -54,6 +54,15 @@ class Chapter:
     level: int  # 2 for "1", 3 for "1.1"
     anchor: str
     heading: str
+    before: str = ""  # the body before the data the chapter shows (all of it, mostly)
+    after: str = ""  # the body after that data: 2.2's closing paragraph follows its audience list
+
+
+# The appendices' titles, when the plan's sections give them (the Green Paper's full titles);
+# else the catalogue's words.
+APPENDICES = {"appendix-1": "doc.appendix1", "appendix-2": "doc.appendix2"}
+# Chapters whose first paragraph introduces the list the data gives, and the rest follows it.
+_LIST_INSIDE = {"audiences"}
 
 
 def _level(section: Section) -> int:
@@ -63,9 +72,20 @@ def _level(section: Section) -> int:
 def chapters(plan: Roadmap) -> list[Chapter]:
     out = []
     for section in plan.sections:
+        if section.id in APPENDICES:
+            continue
         heading = f"{section.number}. {section.title}" if section.number else section.title
-        out.append(Chapter(section, _level(section), f"s-{section.id}", heading))
+        before, after = section.body, ""
+        if section.id in _LIST_INSIDE and "\n\n" in section.body.strip():
+            before, after = section.body.strip().split("\n\n", 1)
+        out.append(Chapter(section, _level(section), f"s-{section.id}", heading, before, after))
     return out
+
+
+def appendix_titles(plan: Roadmap, t: Catalogue) -> dict[str, str]:
+    """{"appendix1": title, "appendix2": title}: the plan's own section titles, else the catalogue's."""
+    titles = {s.id: s.title for s in plan.sections if s.id in APPENDICES}
+    return {key.split(".")[1]: titles.get(sid) or t(key) for sid, key in APPENDICES.items()}
 
 
 def direction_parts(plan: Roadmap) -> list[DirectionPart]:
@@ -175,6 +195,7 @@ def context(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogu
         "country": country,
         "as_of": as_of.isoformat(),
         "chapters": chapters(plan),
+        "appendix": appendix_titles(plan, t),
         "directions": direction_parts(plan),
         "stages": stages(plan),
         "groups": action_plan(plan, t),

@@ -55,7 +55,7 @@ def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
     covered = {ch.section.id for ch in data["chapters"]}
     for chapter in data["chapters"]:
         document.add_heading(chapter.heading, level=min(chapter.level - 1, 4))
-        markdown_into(document, chapter.section.body, base_level=chapter.level - 1)
+        markdown_into(document, chapter.before, base_level=chapter.level - 1)
         section_id = chapter.section.id
         if section_id == "vision":
             _vision(document, data, words)
@@ -66,6 +66,8 @@ def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
             _directions(document, data, words, level=chapter.level)
         elif section_id == "stages":
             _stages(document, data, words, level=chapter.level)
+        if chapter.after:
+            markdown_into(document, chapter.after, base_level=chapter.level - 1)
     if "directions" not in covered:
         document.add_heading(words["column.direction"], level=1)
         _directions(document, data, words, level=2)
@@ -75,14 +77,14 @@ def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
 
     # Appendix 1: portrait page, the flowchart as large as it fits.
     document.add_section(WD_SECTION.NEW_PAGE)
-    document.add_heading(words["doc.appendix1"], level=1)
+    document.add_heading(data["appendix"]["appendix1"], level=1)
     _flowchart(document, plan, words)
 
     # Appendix 2: landscape, for the table's nine columns.
     section = document.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
-    document.add_heading(words["doc.appendix2"], level=1)
+    document.add_heading(data["appendix"]["appendix2"], level=1)
     from .tables import docx_table
 
     docx_table(document, plan, t, data["groups"])

@@ -160,11 +160,20 @@ def row(plan: Roadmap, task: Task, t: Catalogue) -> Row:
 
 
 def action_plan(plan: Roadmap, t: Catalogue) -> list[StageGroup]:
-    """Stages in order, each with its directions in order, each with its tasks left to right."""
+    """Stages in order, each with its directions, each with its tasks left to right.
+
+    Within a stage the directions follow the plan's task list (the order in which their first
+    task of that stage appears), as the Green Paper's action plan orders them (in stage 2 it
+    puts Advocacy before Data).
+    """
     out: list[StageGroup] = []
     for stage in stages(plan):
         group = StageGroup(stage)
-        for direction in directions(plan):
+        first: dict[str, int] = {}
+        for index, task in enumerate(plan.tasks):
+            if task.stage == stage.id:
+                first.setdefault(task.direction, index)
+        for direction in sorted(directions(plan), key=lambda d: first.get(d.id, len(plan.tasks))):
             tasks = sorted(
                 (x for x in plan.tasks if x.stage == stage.id and x.direction == direction.id), key=row_order
             )
