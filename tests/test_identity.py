@@ -16,7 +16,7 @@ from roadmap.store import load
 
 TITLE = "Road map for the creative economy of the Kyrgyz Republic"
 MODEL_TITLE = "Model of a Creative Economy Development Road Map in Central Asian Countries"
-CREDIT = f"Adapted from \u201c{MODEL_TITLE}\u201d (2021, version 2021.1) by the regional working group."
+CREDIT = f"Adapted from \u201c{MODEL_TITLE}\u201d (2021, version 2021.2) by the regional working group."
 
 
 def png() -> bytes:
@@ -58,7 +58,7 @@ def test_init_makes_the_plan_the_countrys_own(kg: Path) -> None:
     assert meta.logo == "logo.png"  # a path beside the plan, never the image
     assert meta.acknowledgements == []
     credit = meta.adapted_from
-    assert (credit.title, credit.version, credit.year) == (MODEL_TITLE, "2021.1", 2021)
+    assert (credit.title, credit.version, credit.year) == (MODEL_TITLE, "2021.2", 2021)
     assert credit.authors[0].name == "Galina Koretskaya" and len(credit.authors) == 9
     head = kg.read_text(encoding="utf-8").split("schema_version:")[0]
     assert "Plan years 1..5 are 2024..2028" in head and "2022..2026" not in head
