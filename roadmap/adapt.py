@@ -512,7 +512,8 @@ def revise(
         ):
             old = data.get(field) or []
             new = [_text(v, flag) for v in replace] if replace else list(old)
-            new += [_text(v, flag) for v in (extra or []) if v not in new]
+            added = [_text(v, flag.replace("--", "--add-")) for v in (extra or [])]
+            new += [v for v in added if v not in new]
             if new != old:
                 changes.append(Change(("tasks", task.id, field), data.get(field), new))
         return changes
