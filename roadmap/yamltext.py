@@ -101,8 +101,10 @@ def parse(text: str) -> Any:
         data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
     except Exception as exc:  # noqa: BLE001 - yaml_rs.YAMLDecodeError, or anything else it raises
         raise diagnose(text, str(exc)) from None
-    if isinstance(data, list) and text.lstrip().startswith("---") and _is_multi_document(text):
-        raise YamlProblem("the file holds several YAML documents (---); a plan is one document")
+    if isinstance(data, list):
+        problem = _second_document(text)
+        if problem is not None:
+            raise problem
     if _maybe_anchor(text):
         problem = _anchor_problem(text)
         if problem is not None:
@@ -206,8 +208,32 @@ def _pieces_holding(text: str, offsets: list[int]) -> list[Piece]:
     return list(chosen.values())
 
 
-def _is_multi_document(text: str) -> bool:
-    return len(re.findall(r"^---(\s|$)", text, flags=re.M)) > 1
+_DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
+
+
+_CONTENT_LINE = re.compile(r"^(?!(?:---|\.\.\.)(?:[ \t]|$))[ \t]*[^\s#%]", re.M)
+
+
+def _second_document(text: str) -> YamlProblem | None:
+    """A list read from a file with a document mark may be several documents, not a plan:
+    a --- after content, or a ... before content, ends one (each found in one pass)."""
+    first = last = None
+    for match in _CONTENT_LINE.finditer(text):
+        first = match.start() if first is None else first
+        last = match.start()
+    if first is None:
+        return None
+    for mark in _DOCUMENT_MARK.finditer(text):
+        if (mark.group().startswith("-") and first < mark.start()) or (
+            mark.group().startswith(".") and last > mark.start()
+        ):
+            return YamlProblem(
+                "the file holds several YAML documents (a line of --- or ... ends one); a plan is one "
+                "document: delete the line, or split the file",
+                text.count("\n", 0, mark.start()) + 1,
+                1,
+            )
+    return None
 
 
 _LOCATED = re.compile(r"line (\d+), column (\d+)")
@@ -496,6 +522,48 @@ def line_of(text: str, data: Any, path: Path) -> tuple[int, int] | None:
 
 
 _DASH = re.compile(r"- *")
+_ROW = re.compile(r"^( *)([^ \n])", re.M)
+
+
+def _item_rows(text: str, first: int, end: int) -> list[int] | None:
+    """The keys of a mapping that starts on its dash's line ("- id: X\n  title: Y")."""
+    column = first - (text.rfind("\n", 0, first) + 1)
+    line_end = text.find("\n", first)
+    rows = [first]
+    if line_end < 0 or line_end >= end:
+        return rows
+    for match in _ROW.finditer(text, line_end + 1, end):
+        indent, char = len(match.group(1)), match.group(2)
+        if char == "#" or indent > column:
+            continue
+        if indent < column:
+            break
+        rows.append(match.start(2))
+    return rows
+
+
+def _child_rows(text: str, start: int, end: int, parent_column: int) -> list[int] | None:
+    """Offsets of the entries of a block collection below a key at `parent_column`: the
+    lines at the first child's indentation, up to the first line indented less.
+
+    A sequence may sit at its key's own column ("key:\n- a"); a mapping may not.
+    """
+    rows: list[int] = []
+    child = None
+    for match in _ROW.finditer(text, start, end):
+        indent, first = len(match.group(1)), match.group(2)
+        if first == "#":
+            continue
+        if child is None:
+            if indent < parent_column or (indent == parent_column and first != "-"):
+                return None
+            child = indent
+        if indent < child or (indent == child == parent_column and first != "-"):
+            break
+        if indent == child:
+            rows.append(match.start(2))
+    return rows or None
+
 
 
 class Locator:
@@ -585,7 +653,7 @@ class Locator:
         if len(path) == 1:
             block = self._block(path[0])
             return (block.line + 1, 1) if block else None
-        if not isinstance(value, list) or len(path) > 3:
+        if not isinstance(value, list):
             return None
         index = resolve_index(value, path[1])
         item = self._item(path[0], index) if index is not None else None
@@ -597,12 +665,63 @@ class Locator:
             return (item.line + 1, column + 1) if len(path) == 2 else None
         key = re.compile(rf"^( *){re.escape(path[2])}[ \t]*:(?=\s|$)", re.M)
         after_dash = _DASH.match(self.text, dash).end()
+        found = None
+        key_column = after_dash - item.start  # items start at the start of their line
         if self.text.startswith(f"{path[2]}:", after_dash):
-            return item.line + 1, column + (after_dash - dash) + 1
-        for match in key.finditer(self.text, item.start, item.end):
-            if len(match.group(1)) == column + 2:
-                return self.lines.line(match.start()) + 1, len(match.group(1)) + 1
-        return item.line + 1, column + 1
+            found = after_dash
+        else:
+            for match in key.finditer(self.text, item.start, item.end):
+                if len(match.group(1)) == key_column:
+                    found = match.start() + len(match.group(1))
+                    break
+        if found is None:
+            entry = value[index] if 0 <= index < len(value) else None
+            missing = isinstance(entry, dict) and path[2] not in entry
+            return (item.line + 1, column + 1) if missing and len(path) == 3 else None
+        if len(path) > 3:
+            node = get_path(value, path[1:3])
+            found = self._descend(found, node, path[3:], item.end)
+            if found is None:
+                return None
+        return self.lines.line(found) + 1, found - self.text.rfind("\n", 0, found)
+
+    def _descend(self, key_at: int, node: Any, rest: Path, end: int) -> int | None:
+        """Offset of the node `rest` below the key at `key_at`, read from the lines of block
+        collections; None whenever the layout is not the plain one the emitter writes (the
+        caller then composes). Checked against composing by tests/test_hostile_input.py."""
+        text = self.text
+        rows = self._rows_below_key(key_at, end)
+        for step in rest:
+            if rows is None:
+                return None
+            if isinstance(step, int):
+                if not isinstance(node, list) or len(rows) != len(node) or not 0 <= step < len(rows):
+                    return None
+                if not all(text.startswith("-", r) for r in rows):
+                    return None
+                at = _DASH.match(text, rows[step]).end()
+                node = node[step]
+                rows = _item_rows(text, at, end) if isinstance(node, dict) and node else None
+            else:
+                if not isinstance(node, dict) or step not in node or len(rows) != len(node):
+                    return None
+                pattern = re.compile(rf"{re.escape(step)}[ \t]*:(?=\s|$)")
+                keys = [r for r in rows if pattern.match(text, r, end)]
+                if len(keys) != 1:
+                    return None
+                at, node = keys[0], node[step]
+                rows = self._rows_below_key(at, end) if isinstance(node, (dict, list)) and node else None
+        return at
+
+    def _rows_below_key(self, key_at: int, end: int) -> list[int] | None:
+        text = self.text
+        line_end = text.find("\n", key_at)
+        line_end = end if line_end < 0 or line_end > end else line_end
+        colon = text.find(":", key_at, line_end)
+        tail = text[colon + 1 : line_end].strip() if colon >= 0 else "x"
+        if tail and not tail.startswith("#"):
+            return None  # a scalar or a flow collection on the key's own line
+        return _child_rows(text, line_end + 1, end, key_at - (text.rfind("\n", 0, key_at) + 1))
 
 
 # ---------------------------------------------------------------------------------------

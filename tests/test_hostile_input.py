@@ -470,3 +470,110 @@ def test_mangled_plans_never_crash_validate_status_edit_or_render(tmp_path, smal
     else:
         store.load(path, today=TODAY)  # still a plan the toolkit reads
     assert time.perf_counter() - start < 10
+
+
+# ---------------------------------------------------------------------------------------
+# The Locator's line reading agrees with composing
+
+
+def _paths(data, prefix=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield (*prefix, key)
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield (*prefix, i)
+            yield from _paths(value, (*prefix, i))
+
+
+QUIRKY = """\
+schema_version: "1"
+tasks:
+  - id: A-1
+    depends_on:
+    - B-2
+    # a comment between items
+    - C-3
+    persons_involved: [one, two]
+    expected_results:
+      - |
+        - not an item
+        - nor this
+      - "a quoted
+        continued result"
+      -   spaced out
+    box:
+      text: x
+      order: 1
+    owner: {name: Flow}
+  -   id: B-2
+      depends_on:
+        - A-1
+      comments:
+        - date: 2024-01-01
+          text: first
+
+          # a comment inside
+        - text: second
+          date: 2024-02-02
+  - id: C-3
+    depends_on: []
+"""
+
+
+@pytest.mark.parametrize("which", ["country", "small", "quirky"])
+def test_the_locator_reads_lines_exactly_where_composing_points(tmp_path, which):
+    """The line-reading fast path (no compose per finding) gives composing's answer, or none."""
+    text = {
+        "country": lambda: country_plan(tmp_path).read_text(encoding="utf-8"),
+        "small": lambda: small_plan_text(tmp_path),
+        "quirky": lambda: QUIRKY,
+    }[which]()
+    data = yamltext.parse(text)
+    fast_answers = 0
+    locator = yamltext.Locator(text, data)
+    for path in _paths(data):
+        if len(path) < 3:
+            continue
+        fast = locator._fast(path)
+        if fast is None:
+            continue
+        fast_answers += 1
+        found = yamltext.locate(text, data, path, partial=True)
+        node = found.key_node if found.key_node is not None else found.node
+        expected = (found.piece.line + node.start_mark.line + 1, node.start_mark.column + 1)
+        assert fast == expected, path
+    assert fast_answers > (10 if which == "quirky" else 100)
+
+
+@given(edits=_mutations(0))
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def test_the_locator_agrees_with_composing_on_mangled_plans(small_text, edits):
+    text = _mutate(small_text, edits)
+    try:
+        data = yamltext.parse(text)
+    except yamltext.YamlProblem:
+        return
+    if not isinstance(data, dict):
+        return
+    locator = yamltext.Locator(text, data)
+    for path in _paths(data):
+        fast = locator._fast(path) if len(path) >= 3 else None
+        if fast is None:
+            continue
+        try:
+            found = yamltext.locate(text, data, path, partial=True)
+        except yamltext.YamlProblem:
+            continue
+        node = found.key_node if found.key_node is not None else found.node
+        assert fast == (found.piece.line + node.start_mark.line + 1, node.start_mark.column + 1), path
+
+
+def test_several_documents_are_refused_at_the_line_that_starts_the_second(tmp_path, base_text):
+    for mark in ("---", "..."):
+        text = base_text.replace("\ntasks:", f"\n{mark}\ntasks:", 1)
+        doc, findings = store.inspect(_write(tmp_path, text), today=TODAY)
+        assert doc is None and "several YAML documents" in findings[0].message
+        assert findings[0].line == _line_col(text, f"\n{mark}\n")[0] + 1
