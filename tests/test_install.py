@@ -17,7 +17,8 @@ def test_installed_command_works_from_another_folder(tmp_path):
     if not BIN.exists():
         pytest.skip(f"no installed roadmap beside {sys.executable}: run `pip install .` into this venv")
     site = Path(sysconfig.get_paths()["purelib"])
-    if (site / "roadmap.pth").exists() or any(site.glob("__editable__*roadmap*")):
+    editable = ("roadmap.pth", "__editable__*roadmap*", "_editable_impl_roadmap*.pth")  # setuptools, hatchling
+    if any(any(site.glob(pattern)) for pattern in editable):
         pytest.skip("roadmap is installed in editable mode here")
     assert not (site / "cli.py").exists(), "a generic top-level cli.py was installed into site-packages"
     packaged = site / "roadmap"
