@@ -54,21 +54,21 @@ def small_plan_text(folder: Path) -> str:
 
 def grown_plan_text(folder: Path, n: int, *, chain: bool = False, unowned_overdue: bool = True) -> str:
     """The country plan grown to `n` tasks (each added one owner-less and overdue by
-    `TODAY`, so each brings warnings); with `chain`, each depends on the one before."""
+    `TODAY`, so each brings warnings); with `chain`, each depends on the one after it."""
     from roadmap import store, yamltext
 
     doc = store.load(country_plan(folder))
     template = doc.data["tasks"]
     lines: list[str] = []
-    previous = None
-    for i in range(n - len(template)):
+    count = n - len(template)
+    ids = [f"KG-{template[i % len(template)]['direction']}-{i + 1}" for i in range(count)]
+    for i in range(count):
         task = dict(template[i % len(template)])
-        task["id"] = f"KG-{task['direction']}-{i + 1}"
+        task["id"] = ids[i]
         task["origin"] = "added"
         task["box"] = {"text": task["box"]["text"], "order": 100 + i}
-        if chain and previous:
-            task["depends_on"] = [previous]
-        previous = task["id"]
+        if chain and i + 1 < count:  # on the next one: a walk from the first goes the whole way
+            task["depends_on"] = [ids[i + 1]]
         lines.extend(yamltext._block_lines([task], 2))
     text = doc.text
     cut = yamltext.top_level_block(text, "tasks").end

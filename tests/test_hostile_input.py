@@ -246,9 +246,9 @@ def test_duplicate_key_diagnosis_visits_a_shared_node_once(monkeypatch):
     assert 'duplicate key "k"' in problem.message and problem.line == 12
 
 
-def test_a_dependency_chain_of_a_thousand_tasks(cli, tmp_path):
+def test_a_dependency_chain_of_over_a_thousand_tasks(cli, tmp_path):
     """checks._cycles recursed once per link: RecursionError in validate, status, render."""
-    path = _write(tmp_path, grown_plan_text(tmp_path, 1000, chain=True))
+    path = _write(tmp_path, grown_plan_text(tmp_path, 1200, chain=True))  # a chain of 1,170 links
     for args in (
         ("validate", path),
         ("status", path, "--as-of", "2024-01-01"),
@@ -264,9 +264,9 @@ def test_a_dependency_cycle_through_a_long_chain_is_found_once(tmp_path):
     text = grown_plan_text(tmp_path, 1500, chain=True)
     first = re.search(r"id: (KG-\S+)", text).group(1)
     last = re.findall(r"id: (KG-\S+)", text)[-1]
-    at = text.index(f"id: {first}")
+    at = text.index(f"id: {last}\n")  # the chain runs first -> ... -> last; close it
     end = text.index("\n", at)
-    text = text[:end] + f"\n    depends_on:\n      - {last}" + text[end:]
+    text = text[:end] + f"\n    depends_on:\n      - {first}" + text[end:]
     doc, findings = store.inspect(_write(tmp_path, text), today=TODAY)
     cycles = [f for f in findings if "dependency cycle" in f.message]
     assert len(cycles) == 1 and cycles[0].line is not None
