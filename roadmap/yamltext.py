@@ -20,8 +20,10 @@ Invariants (held by tests/test_yamltext.py and tests/test_hostile_input.py):
 3. Every exception of either parser leaves this module as a `YamlProblem` with a 1-based
    line and column where one is known; nothing else escapes `parse`, `locate`, the
    `splice_*` functions or `Locator`.
-4. Diagnostics are linear: a `Locator` composes each piece of text at most once however
-   many findings it locates; nothing here expands aliases or recurses per list item.
+4. Diagnostics are linear: a `Locator` finds list items and the block collections
+   inside them by reading lines (checked against composing by a property test), and
+   composes each piece of text at most once however many findings it locates; nothing
+   here expands aliases or recurses per list item.
 5. `emit_*` never writes a `FORBIDDEN` character raw: such text is written escaped in
    double quotes.
 """
