@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from .model import Roadmap, Status
+from .model import MAX_TEXT, Roadmap, Status
 from .yamltext import Path
 
 
@@ -32,6 +32,7 @@ def check(plan: Roadmap, *, today: dt.date | None = None) -> list[Issue]:
     issues += _boxes(plan)
     issues += _goals(plan)
     issues += _conflicts(plan)
+    issues += _long_free_values(plan)
     if plan.meta.kind == "plan":
         issues += _tracking(plan, today or plan.meta.as_of or dt.date.today())
     return issues
@@ -220,6 +221,35 @@ def _conflicts(plan: Roadmap) -> list[Issue]:
     for i, dup in _duplicates(c.id for c in plan.conflicts):
         issues.append(Issue(("conflicts", i, "id"), f'duplicate conflict id "{dup}"'))
     return issues
+
+
+def _long_free_values(plan: Roadmap) -> list[Issue]:
+    """The MAX_TEXT cap for the values the schema leaves free (history, conflicts)."""
+    issues = []
+    owners = [("history", i, e, ("old", "new")) for i, e in enumerate(plan.history)]
+    owners += [("conflicts", i, c, ("base", "ours", "theirs")) for i, c in enumerate(plan.conflicts)]
+    for name, i, entry, fields in owners:
+        for field in fields:
+            size = _longest_text(getattr(entry, field))
+            if size > MAX_TEXT:
+                issues.append(
+                    Issue((name, i, field), f"a text of {size:,} characters; a value may hold at most {MAX_TEXT:,}: shorten it")
+                )
+    return issues
+
+
+def _longest_text(value: object) -> int:
+    longest, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            longest = max(longest, len(item))
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return longest
 
 
 def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:

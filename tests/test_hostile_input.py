@@ -577,3 +577,13 @@ def test_several_documents_are_refused_at_the_line_that_starts_the_second(tmp_pa
         doc, findings = store.inspect(_write(tmp_path, text), today=TODAY)
         assert doc is None and "several YAML documents" in findings[0].message
         assert findings[0].line == _line_col(text, f"\n{mark}\n")[0] + 1
+
+
+def test_the_cap_holds_for_values_the_schema_leaves_free(tmp_path, base_text):
+    """history old/new and conflict values are `Any` to pydantic; the cap still applies."""
+    text = base_text.rstrip("\n") + "\n  - date: 2024-01-01\n    command: revise\n    task: DEF-1\n    field: title\n    old: x\n    new: " + "y" * 100_001 + "\n"
+    doc, findings = store.inspect(_write(tmp_path, text), today=TODAY)
+    errors = [f for f in findings if f.severity == "error"]
+    assert doc is None or errors
+    assert "100,001 characters" in errors[0].message and errors[0].path.startswith("history[")
+    assert errors[0].line == text.count("\n")  # the last line: "    new: yyy..."
