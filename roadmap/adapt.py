@@ -182,7 +182,7 @@ def init(
     code = country.strip().upper()
     if len(code) != 2 or not code.isalpha():
         raise BadValue(f'"{country}" is not a country code; use the ISO 3166-1 alpha-2 code, e.g. KG')
-    name = name or country_name(code)
+    name = _optional_text(name, "--name") or country_name(code)
     if not name:
         raise BadValue(f'unknown country code "{code}"; give the name with --name')
     source = model or model_path()
@@ -296,6 +296,7 @@ def tick(
             f"--on {when.isoformat()} is in the future (today is {current.isoformat()}); "
             "record a status when it happens. To plan a task for later, use `roadmap shift`"
         )
+    note = _optional_text(note, "--note")
     if state is Status.not_needed and not (note and note.strip()):
         raise BadValue('--status not-needed needs --note "the reason it is not needed"')
 
@@ -400,8 +401,9 @@ def add(
     today: dt.date | None = None,
 ) -> list[Change]:
     """Step 1: add a task the model is missing; it gets a country-prefixed id."""
-    if not title.strip():
-        raise BadValue("--title cannot be empty")
+    title = _text(title, "--title")
+    box = None if box is None else _text(box, "--box")
+    owner = _optional_text(owner, "--owner")
 
     def compute(doc: Document) -> Edit:
         plan = doc.plan
@@ -625,6 +627,7 @@ def assign(
     today: dt.date | None = None,
 ) -> list[Change]:
     """Step 3: give tasks a responsible person (or take it away with --clear)."""
+    owner, org, contact = (_optional_text(v, f) for v, f in ((owner, "--owner"), (org, "--org"), (contact, "--contact")))
     if clear and (owner or org or contact):
         raise BadValue("--clear removes the owner; do not combine it with --owner")
     if not clear and not (owner and owner.strip()):
@@ -682,9 +685,10 @@ def revise(
             old_box = data.get("box")
             if old_box is None:
                 raise EditRefused(f"{task.id} has no flowchart box to rename")
-            changes += [
-                Change(("tasks", task.id, "box", "text"), old_box["text"], _text(box, "--box"))
-            ] if old_box["text"] != box else []
+            new_box = _text(box, "--box")
+            changes += [Change(("tasks", task.id, "box", "text"), old_box["text"], new_box)] if (
+                old_box["text"] != new_box
+            ) else []
         for field, replace, extra, flag in (
             ("expected_results", results, add_results, "--result"),
             ("success_indicators", indicators, add_indicators, "--indicator"),
@@ -692,7 +696,8 @@ def revise(
         ):
             old = data.get(field) or []
             new = [_text(v, flag) for v in replace] if replace else list(old)
-            new += [_text(v, flag) for v in (extra or []) if v not in new]
+            added = [_text(v, flag.replace("--", "--add-")) for v in (extra or [])]
+            new += [v for v in added if v not in new]
             if new != old:
                 changes.append(Change(("tasks", task.id, field), data.get(field), new))
         return changes
@@ -701,9 +706,34 @@ def revise(
 
 
 def _text(value: str, flag: str) -> str:
-    if not value.strip():
+    """A required text option, cleaned (see `clean_text`)."""
+    value = clean_text(value, flag)
+    if not value:
         raise BadValue(f"{flag} cannot be empty")
-    return value.strip()
+    return value
+
+
+def clean_text(value: str, flag: str) -> str:
+    """Text typed or pasted into an option, as the plan may hold it.
+
+    Windows line ends become "\n" and the ends are trimmed; any other character the
+    plan file may not hold (a vertical tab from Word, an escape sequence...) is refused
+    with the option's name, never written.
+    """
+    from .yamltext import FORBIDDEN, character_name
+
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    match = FORBIDDEN.search(value)
+    if match is not None:
+        raise BadValue(
+            f"{flag} holds {character_name(match.group())} at character {match.start() + 1}; "
+            "remove it (retype the text rather than pasting it) and try again"
+        )
+    return value
+
+
+def _optional_text(value: str | None, flag: str) -> str | None:
+    return None if value is None else clean_text(value, flag)
 
 
 def goal(
@@ -718,6 +748,7 @@ def goal(
 ) -> list[Change]:
     """Record whether the country has reached one of the vision's goals."""
     when = parse_date(on) or today or dt.date.today()
+    evidence = _optional_text(evidence, "--evidence")
 
     def compute(doc: Document) -> list[Change]:
         goals = doc.plan.vision.goals

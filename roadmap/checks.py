@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from .model import Roadmap, Status
+from .model import MAX_TEXT, Roadmap, Status
 from .yamltext import Path
 
 
@@ -33,6 +33,7 @@ def check(plan: Roadmap, *, today: dt.date | None = None) -> list[Issue]:
     issues += _goals(plan)
     issues += _conflicts(plan)
     issues += _identity(plan)
+    issues += _long_free_values(plan)
     if plan.meta.kind == "plan":
         issues += _tracking(plan, today or plan.meta.as_of or dt.date.today())
     return issues
@@ -89,22 +90,15 @@ def _references(plan: Roadmap) -> list[Issue]:
     stages = {s.id for s in plan.stages}
     directions = {d.id for d in plan.directions}
     tasks = {t.id for t in plan.tasks}
+    direction_list, stage_list = ", ".join(sorted(directions)), ", ".join(sorted(stages))  # once, not per task
     issues = []
     for i, t in enumerate(plan.tasks):
         if t.direction not in directions:
             issues.append(
-                Issue(
-                    ("tasks", i, "direction"),
-                    f'unknown direction "{t.direction}"; the directions are: {", ".join(sorted(directions))}',
-                )
+                Issue(("tasks", i, "direction"), f'unknown direction "{t.direction}"; the directions are: {direction_list}')
             )
         if t.stage not in stages:
-            issues.append(
-                Issue(
-                    ("tasks", i, "stage"),
-                    f'unknown stage "{t.stage}"; the stages are: {", ".join(sorted(stages))}',
-                )
-            )
+            issues.append(Issue(("tasks", i, "stage"), f'unknown stage "{t.stage}"; the stages are: {stage_list}'))
         for j, dep in enumerate(t.depends_on):
             if dep not in tasks:
                 issues.append(Issue(("tasks", i, "depends_on", j), f'depends on unknown task "{dep}"'))
@@ -117,32 +111,46 @@ def _references(plan: Roadmap) -> list[Issue]:
 
 
 def _cycles(plan: Roadmap) -> list[Issue]:
+    """Each dependency cycle once, found by an iterative depth-first walk.
+
+    Iterative, not recursive: a chain of thousands of tasks must not exhaust the stack.
+    """
     graph = {t.id: [d for d in t.depends_on if d != t.id] for t in plan.tasks}
     index = {t.id: i for i, t in enumerate(plan.tasks)}
-    state: dict[str, int] = {}
+    state: dict[str, int] = {}  # 1: on the current trail, 2: done
     issues: list[Issue] = []
     reported: set[frozenset[str]] = set()
-
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = 1
-        for nxt in graph.get(node, []):
+    for root in graph:
+        if root in state:
+            continue
+        trail = [root]
+        on_trail = {root: 0}  # task id -> its position in trail
+        state[root] = 1
+        todo = [iter(graph[root])]
+        while todo:
+            node = trail[-1]
+            nxt = next(todo[-1], None)
+            if nxt is None:
+                state[node] = 2
+                del on_trail[node]
+                trail.pop()
+                todo.pop()
+                continue
             if nxt not in graph:
                 continue
             if state.get(nxt) == 1:
-                cycle = trail[trail.index(nxt) :] + [nxt] if nxt in trail else [node, nxt]
+                cycle = trail[on_trail[nxt] :] + [nxt]
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
                     issues.append(
                         Issue(("tasks", index[nxt], "depends_on"), "dependency cycle: " + " -> ".join(cycle))
                     )
-            elif state.get(nxt) is None:
-                visit(nxt, trail + [nxt])
-        state[node] = 2
-
-    for task_id in graph:
-        if state.get(task_id) is None:
-            visit(task_id, [task_id])
+            elif nxt not in state:
+                state[nxt] = 1
+                on_trail[nxt] = len(trail)
+                trail.append(nxt)
+                todo.append(iter(graph[nxt]))
     return issues
 
 
@@ -233,6 +241,35 @@ def _conflicts(plan: Roadmap) -> list[Issue]:
     for i, dup in _duplicates(c.id for c in plan.conflicts):
         issues.append(Issue(("conflicts", i, "id"), f'duplicate conflict id "{dup}"'))
     return issues
+
+
+def _long_free_values(plan: Roadmap) -> list[Issue]:
+    """The MAX_TEXT cap for the values the schema leaves free (history, conflicts)."""
+    issues = []
+    owners = [("history", i, e, ("old", "new")) for i, e in enumerate(plan.history)]
+    owners += [("conflicts", i, c, ("base", "ours", "theirs")) for i, c in enumerate(plan.conflicts)]
+    for name, i, entry, fields in owners:
+        for field in fields:
+            size = _longest_text(getattr(entry, field))
+            if size > MAX_TEXT:
+                issues.append(
+                    Issue((name, i, field), f"a text of {size:,} characters; a value may hold at most {MAX_TEXT:,}: shorten it")
+                )
+    return issues
+
+
+def _longest_text(value: object) -> int:
+    longest, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            longest = max(longest, len(item))
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return longest
 
 
 def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:

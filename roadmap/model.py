@@ -24,8 +24,11 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 
+MAX_TEXT = 100_000  # characters in one text value: more is a paste gone wrong, and slows every view
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_max_length=MAX_TEXT)
 
 
 class Status(str, Enum):
@@ -319,7 +322,27 @@ class Roadmap(Strict):
 
 
 def json_schema() -> dict[str, Any]:
-    schema = Roadmap.model_json_schema()
+    from pydantic.json_schema import GenerateJsonSchema
+
+    class _SchemaWithoutTextCap(GenerateJsonSchema):
+        """The published schema leaves out the blanket MAX_TEXT cap (editors need not check it)."""
+
+        def str_schema(self, schema: Any) -> Any:
+            out = super().str_schema(schema)
+            if out.get("maxLength") == MAX_TEXT:
+                del out["maxLength"]
+            return out
+
+        def dict_schema(self, schema: Any) -> Any:
+            out = super().dict_schema(schema)
+            names = out.get("propertyNames")
+            if isinstance(names, dict) and names.get("maxLength") == MAX_TEXT:
+                del names["maxLength"]
+                if not names:
+                    del out["propertyNames"]
+            return out
+
+    schema = Roadmap.model_json_schema(schema_generator=_SchemaWithoutTextCap)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "roadmap plan"
     return schema

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from . import yamltext
 from .changes import Change, Edit, apply_to_data
 from .checks import Issue, check
-from .errors import Busy, EditRefused, Finding, PlanInvalid, WriteFailed
+from .errors import BadValue, Busy, EditRefused, Finding, PlanInvalid, WriteFailed
 from .model import Roadmap
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -50,22 +50,68 @@ class Document:
 
 @dataclass(frozen=True)
 class TextForm:
-    """How the file on disk spells its text: Windows editors add a BOM and CRLF."""
+    """How the file on disk spells its text: a BOM, and CRLF, LF or CR line ends.
+
+    The text the library works on has "\n" line ends only. A file with one kind of line
+    end gets it back everywhere on write; a file that mixes them keeps its original text
+    (`raw`) so that an edit can give each spliced line the end it had and leave every
+    other byte alone (`respell`).
+    """
 
     bom: bool = False
-    newline: str = "\n"
+    newline: str = "\n"  # the file's only (or, when mixed, most common) line end
+    raw: str | None = None  # the text as read, without the BOM, kept only when line ends mix
 
     @classmethod
     def of(cls, raw: str) -> tuple[TextForm, str]:
         bom = raw.startswith("\ufeff")
         text = raw[1:] if bom else raw
-        newline = "\r\n" if "\r\n" in text else "\n"
-        return cls(bom, newline), text.replace("\r\n", "\n") if newline == "\r\n" else text
+        if "\r" not in text:
+            return cls(bom, "\n"), text
+        crlf = text.count("\r\n")
+        counts = {"\r\n": crlf, "\r": text.count("\r") - crlf, "\n": text.count("\n") - crlf}
+        newline = max(counts, key=lambda k: counts[k])
+        mixed = sum(1 for n in counts.values() if n) > 1
+        normal = _LINE_END.sub("\n", text)
+        return cls(bom, newline, text if mixed else None), normal
 
-    def spell(self, text: str) -> str:
-        if self.newline != "\n":
-            text = text.replace("\n", self.newline)
-        return ("\ufeff" if self.bom else "") + text
+    def spell(self, text: str, splices: list[yamltext.Splice] | None = None) -> str:
+        """The file's bytes for `text`; a mixed file needs the splices that made `text`."""
+        if self.raw is not None:
+            body = self.respell(text, splices or [])
+        elif self.newline != "\n":
+            body = text.replace("\n", self.newline)
+        else:
+            body = text
+        return ("\ufeff" if self.bom else "") + body
+
+    def respell(self, text: str, splices: list[yamltext.Splice]) -> str:
+        """Replay the splices on the original text: each keeps the line end of its line."""
+        assert self.raw is not None
+        raw, normal = self.raw, _LINE_END.sub("\n", self.raw)
+        for splice in splices:
+            starts = _raw_line_starts(raw)
+            start, end = _raw_offset(normal, starts, splice.start), _raw_offset(normal, starts, splice.end)
+            ending = _LINE_END.search(raw, start)
+            newline = ending.group() if ending else self.newline
+            raw = raw[:start] + splice.text.replace("\n", newline) + raw[end:]
+            normal = yamltext.apply(normal, splice)
+        if _LINE_END.sub("\n", raw) != text:
+            raise EditRefused("the edit could not keep the file's mixed line ends; nothing written")
+        return raw
+
+
+_LINE_END = re.compile("\r\n|\r|\n")
+
+
+def _raw_line_starts(raw: str) -> list[int]:
+    return [0] + [m.end() for m in _LINE_END.finditer(raw)]
+
+
+def _raw_offset(normal: str, raw_starts: list[int], offset: int) -> int:
+    """Where offset `offset` of the "\n" text falls in the text with its own line ends."""
+    line = normal.count("\n", 0, offset)
+    return raw_starts[line] + offset - (normal.rfind("\n", 0, offset) + 1)
 
 
 def label_for(path: Path) -> str:
@@ -234,7 +280,9 @@ _UNION_BRANCHES = {"str", "int", "float", "Indicator", "constrained-str"}
 
 
 def _finding(locator: yamltext.Locator, data: Any, label: str, err: dict[str, Any]) -> Finding:
-    loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and k.startswith(("function-", "lax-"))))
+    loc = tuple(
+        k for k in err["loc"] if not (isinstance(k, str) and (k.startswith(("function-", "lax-")) or k == "[key]"))
+    )
     # pydantic names union branches in loc ("str", "Indicator"): drop them from the path.
     path = tuple(k for k in loc if k not in _UNION_BRANCHES)
     message = err["msg"]
@@ -245,9 +293,21 @@ def _finding(locator: yamltext.Locator, data: Any, label: str, err: dict[str, An
     elif err["type"].startswith("value_error"):
         message = err["msg"].removeprefix("Value error, ")
     elif err["type"] == "enum":
-        message = f"{err['msg']} (got {err.get('input')!r})"
+        message = f"{err['msg']} (got {_shown(err.get('input'))})"
+    elif err["type"] == "string_too_long":
+        size = len(err["input"]) if isinstance(err.get("input"), str) else "too many"
+        message = (
+            f"a text of {size:,} characters; a value may hold at most "
+            f"{err['ctx']['max_length']:,}: shorten it"
+        )
     where = locator.line_of(path) or (None, None)
     return Finding(label, where[0], where[1], _display_path(data, path), message)
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value quoted for a message, cut short (a pasted megabyte is no message)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "...'"
 
 
 def _issue_finding(locator: yamltext.Locator, data: Any, label: str, issue: Issue) -> Finding:
@@ -447,13 +507,41 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
-def splice_changes(text: str, data: dict[str, Any], changes: list[Change]) -> tuple[str, dict[str, Any]]:
-    """Splice Changes into the text; return the new text and the data it must parse to."""
+def splice_changes(
+    text: str, data: dict[str, Any], changes: list[Change], splices: list[yamltext.Splice] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """Splice Changes into the text; return the new text and the data it must parse to.
+
+    The splices made are appended to `splices` when given (to respell mixed line ends).
+    """
     expected = data
     for change in changes:
-        text = yamltext.apply(text, _splice(text, expected, change))
+        _check_text(change)
+        splice = _splice(text, expected, change)
+        if splices is not None:
+            splices.append(splice)
+        text = yamltext.apply(text, splice)
         expected = apply_to_data(expected, change)
     return text, expected
+
+
+def _check_text(change: Change) -> None:
+    """The last guard of the one writer: no value it writes holds a FORBIDDEN character."""
+    stack = [change.new]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            match = yamltext.FORBIDDEN.search(value)
+            if match is not None:
+                raise BadValue(
+                    f"{yamltext.format_path(change.path)}: the new value holds "
+                    f"{yamltext.character_name(match.group())}; remove it and try again"
+                )
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
 
 
 def _splice(text: str, data: dict[str, Any], change: Change) -> yamltext.Splice:
@@ -492,9 +580,15 @@ def commit(
         Change(("history", len(recorded) + i), None, c.history_entry(step))
         for i, c in enumerate(stamped)
     ] if record else []
-    text, expected = splice_changes(doc.text, doc.data, stamped)
+    splices: list[yamltext.Splice] = []
+    text, expected = splice_changes(doc.text, doc.data, stamped, splices)
     for entry in history:
-        text = yamltext.apply(text, yamltext.splice_append(text, expected, ("history",), entry.new))
+        try:
+            splice = yamltext.splice_append(text, expected, ("history",), entry.new)
+        except yamltext.YamlProblem as exc:
+            raise EditRefused(f"{doc.label}: cannot record the history ({exc.message}); nothing written") from None
+        splices.append(splice)
+        text = yamltext.apply(text, splice)
         expected = {**expected, "history": [*(expected.get("history") or []), entry.new]}
     try:
         reparsed = yamltext.parse(text)
@@ -511,7 +605,7 @@ def commit(
         raise PlanInvalid(errors)
     destination = real_path(target or doc.path)
     ensure_writable(destination, doc.label if target is None else str(target))
-    write_atomic(destination, doc.form.spell(text))
+    write_atomic(destination, doc.form.spell(text, splices))
     remove_stale_temporaries(destination)
     return text
 

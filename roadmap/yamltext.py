@@ -7,6 +7,25 @@ message is about. Edits never re-dump the file: the changed value is emitted on 
 and spliced into the text, so comments, key order, quoting and every untouched line
 survive byte for byte. The store re-parses the result and checks it equals the intended
 data before anything is written.
+
+Invariants (held by tests/test_yamltext.py and tests/test_hostile_input.py):
+
+1. One reading path. A text `parse` accepts holds none of the characters the two
+   parsers read differently (`FORBIDDEN`: C0 controls but tab and newline, CR, DEL, C1
+   controls, U+2028/U+2029, a BOM or non-character inside the text), and every piece
+   of it that holds a tab composes in ruamel too. So whatever `parse` accepts, the
+   editing path can compose; everything else is refused up front, located.
+2. Texts here have "\n" line ends only; the store maps the file's own line ends (CRLF,
+   CR, mixed) to and from this form (`store.TextForm`).
+3. Every exception of either parser leaves this module as a `YamlProblem` with a 1-based
+   line and column where one is known; nothing else escapes `parse`, `locate`, the
+   `splice_*` functions or `Locator`.
+4. Diagnostics are linear: a `Locator` finds list items and the block collections
+   inside them by reading lines (checked against composing by a property test), and
+   composes each piece of text at most once however many findings it locates; nothing
+   here expands aliases or recurses per list item.
+5. `emit_*` never writes a `FORBIDDEN` character raw: such text is written escaped in
+   double quotes.
 """
 
 from __future__ import annotations
@@ -37,17 +56,63 @@ class YamlProblem(Exception):
 
 _NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0)
 
+# Characters the two parsers read differently, or that break a plan's other outputs (XML,
+# spreadsheets, terminals). "\t" and "\n" are fine; "\r" never reaches here (invariant 2).
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+
+_CHARACTER_NAMES = {
+    "\x00": "a NUL (zero) byte",
+    "\x0b": "a vertical tab (Word's Shift+Enter line break)",
+    "\x0c": "a form feed (page break)",
+    "\r": "a carriage return",
+    "\x1b": "an ESC (terminal escape) character",
+    "\x7f": "a DEL character",
+    "\x85": "a NEL (next line) character",
+    "\u2028": "a line separator (U+2028, invisible)",
+    "\u2029": "a paragraph separator (U+2029, invisible)",
+    "\ufeff": "a byte-order mark (U+FEFF, invisible) inside the text",
+}
+
+
+def character_name(char: str) -> str:
+    """How messages name an unwanted character: what it is, not just its number."""
+    return _CHARACTER_NAMES.get(char, f"the control character U+{ord(char):04X}")
+
+
+def forbidden_problem(text: str) -> YamlProblem | None:
+    """The first FORBIDDEN character, located (one regex pass over the text)."""
+    match = FORBIDDEN.search(text)
+    if match is None:
+        return None
+    at = match.start()
+    line_start = text.rfind("\n", 0, at) + 1
+    return YamlProblem(
+        f"{character_name(match.group())} is not allowed in a plan: delete it "
+        "(or retype the text around it)",
+        text.count("\n", 0, at) + 1,
+        at - line_start + 1,
+    )
+
 
 def parse(text: str) -> Any:
     """Text to plain data (YAML 1.2 core schema; dates stay strings for pydantic)."""
+    problem = forbidden_problem(text)
+    if problem is not None:
+        raise problem
     try:
         data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
-    except yaml_rs.YAMLDecodeError as exc:
+    except Exception as exc:  # noqa: BLE001 - yaml_rs.YAMLDecodeError, or anything else it raises
         raise diagnose(text, str(exc)) from None
-    if isinstance(data, list) and text.lstrip().startswith("---") and _is_multi_document(text):
-        raise YamlProblem("the file holds several YAML documents (---); a plan is one document")
+    if isinstance(data, list):
+        problem = _second_document(text)
+        if problem is not None:
+            raise problem
     if _maybe_anchor(text):
         problem = _anchor_problem(text)
+        if problem is not None:
+            raise problem
+    if "\t" in text:
+        problem = _tab_problem(text)
         if problem is not None:
             raise problem
     return data
@@ -70,20 +135,107 @@ def _maybe_anchor(text: str) -> bool:
 
 
 def _anchor_problem(text: str) -> YamlProblem | None:
-    for event in _events(text):
-        anchor = getattr(event, "anchor", None)
-        if anchor and type(event).__name__ != "AliasEvent":
-            mark = event.start_mark
-            return YamlProblem(
-                f"YAML anchors (&{anchor}) and aliases are not allowed in a plan: write the value out in full",
-                mark.line + 1,
-                mark.column + 1,
-            )
+    try:
+        for event in _events(text):
+            anchor = getattr(event, "anchor", None)
+            if anchor and type(event).__name__ != "AliasEvent":
+                mark = event.start_mark
+                return YamlProblem(
+                    f"YAML anchors (&{anchor}) and aliases are not allowed in a plan: write the value out in full",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+    except Exception as exc:  # noqa: BLE001 - the editing parser refuses what the fast one took
+        return _ruamel_problem(exc)
     return None
 
 
-def _is_multi_document(text: str) -> bool:
-    return len(re.findall(r"^---(\s|$)", text, flags=re.M)) > 1
+def _tab_problem(text: str) -> YamlProblem | None:
+    """Tabs the editing parser cannot read (a tab-only line, a tab after a value...).
+
+    ruamel.yaml reads tabs only inside quotes, block text and comments; yaml_rs reads
+    more. Compose each piece of text an edit could compose that holds a tab: pieces
+    without tabs read the same in both parsers.
+    """
+    for piece in _pieces_holding(text, [m.start() for m in re.finditer("\t", text)]):
+        try:
+            _compose(text[piece.start : piece.end], piece.line)
+        except YamlProblem as exc:
+            line = _line_text(text, exc.line)
+            if "\t" in line:
+                return YamlProblem(
+                    "a tab here cannot be read back when the plan is edited: replace it with spaces "
+                    "(tabs are fine only inside quotes, | text and comments)",
+                    exc.line,
+                    line.index("\t") + 1,
+                )
+            return exc
+    return None
+
+
+def _line_text(text: str, number: int | None) -> str:
+    """The 1-based line `number` of the text, or "" (found without splitting the text)."""
+    if not number:
+        return ""
+    start = 0
+    for _ in range(number - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _pieces_holding(text: str, offsets: list[int]) -> list[Piece]:
+    """The pieces `_start` would compose for these offsets (list items, else blocks)."""
+    blocks = top_level_blocks(text)
+    lines = Lines(text)
+    items: dict[int, tuple[list[Piece], list[int]]] = {}
+    chosen: dict[tuple[int, int], Piece] = {}
+    import bisect
+
+    starts = [b.start for b in blocks]
+    for at in offsets:
+        i = bisect.bisect_right(starts, at) - 1
+        if i < 0 or at >= blocks[i].end:
+            return [Piece(0, len(text), 0)]
+        block = blocks[i]
+        if block.start not in items:
+            found = sequence_items(text, block, lines) or []
+            items[block.start] = found, [p.start for p in found]
+        inside, item_starts = items[block.start]
+        j = bisect.bisect_right(item_starts, at) - 1
+        piece = inside[j] if j >= 0 and at < inside[j].end else Piece(block.start, block.end, lines.line(block.start))
+        chosen[(piece.start, piece.end)] = piece
+    return list(chosen.values())
+
+
+_DOCUMENT_MARK = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.M)
+
+
+_CONTENT_LINE = re.compile(r"^(?!(?:---|\.\.\.)(?:[ \t]|$))[ \t]*[^\s#%]", re.M)
+
+
+def _second_document(text: str) -> YamlProblem | None:
+    """A list read from a file with a document mark may be several documents, not a plan:
+    a --- after content, or a ... before content, ends one (each found in one pass)."""
+    first = last = None
+    for match in _CONTENT_LINE.finditer(text):
+        first = match.start() if first is None else first
+        last = match.start()
+    if first is None:
+        return None
+    for mark in _DOCUMENT_MARK.finditer(text):
+        if (mark.group().startswith("-") and first < mark.start()) or (
+            mark.group().startswith(".") and last > mark.start()
+        ):
+            return YamlProblem(
+                "the file holds several YAML documents (a line of --- or ... ends one); a plan is one "
+                "document: delete the line, or split the file",
+                text.count("\n", 0, mark.start()) + 1,
+                1,
+            )
+    return None
 
 
 _LOCATED = re.compile(r"line (\d+), column (\d+)")
@@ -115,7 +267,7 @@ def diagnose(text: str, fast_message: str) -> YamlProblem:
 def _events(text: str) -> Iterator[Any]:
     from ruamel.yaml import YAML
 
-    return YAML(typ="rt").parse(text)
+    return YAML(typ="rt").parse(_ruamel_view(text))  # a generator: callers catch what it raises
 
 
 def _alias_problem(text: str) -> YamlProblem:
@@ -137,13 +289,21 @@ def _alias_problem(text: str) -> YamlProblem:
 
 
 def _duplicate_problem(text: str, fast_message: str) -> YamlProblem:
+    if _maybe_anchor(text):  # aliases are refused anyway; and walking them could explode
+        problem = _anchor_problem(text)
+        if problem is not None:
+            return problem
     try:
         root = _compose(text)
-    except Exception as exc:  # noqa: BLE001
-        return _ruamel_problem(exc)
+    except YamlProblem as exc:
+        return exc
     stack = [root] if root is not None else []
+    seen_nodes: set[int] = set()
     while stack:
         node = stack.pop()
+        if id(node) in seen_nodes:  # an alias shares its node: visit it once
+            continue
+        seen_nodes.add(id(node))
         if node.id == "mapping":
             seen: dict[Any, Any] = {}
             for key, value in node.value:
@@ -162,11 +322,17 @@ def _duplicate_problem(text: str, fast_message: str) -> YamlProblem:
     return YamlProblem(f"not valid YAML: {fast_message}")
 
 
-def _ruamel_problem(exc: Exception) -> YamlProblem:
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+def _ruamel_problem(exc: BaseException, line_offset: int = 0) -> YamlProblem:
+    """Any exception of ruamel.yaml (reader, scanner, parser, composer...) as a YamlProblem."""
+    if isinstance(exc, YamlProblem):
+        return exc
+    if isinstance(exc, RecursionError):
+        return YamlProblem("not valid YAML: the values are nested too deeply")
+    text = str(exc).strip()
+    problem = getattr(exc, "problem", None) or (text.splitlines()[0] if text else type(exc).__name__)
     mark = getattr(exc, "problem_mark", None)
     if mark is not None:
-        return YamlProblem(f"not valid YAML: {problem}", mark.line + 1, mark.column + 1)
+        return YamlProblem(f"not valid YAML: {problem}", line_offset + mark.line + 1, mark.column + 1)
     return YamlProblem(f"not valid YAML: {problem}")
 
 
@@ -199,6 +365,19 @@ def top_level_block(text: str, key: str) -> Piece | None:
         end = nxt.start() if nxt else len(text)
         return Piece(match.start(), end, text.count("\n", 0, match.start()))
     return None
+
+
+def top_level_blocks(text: str) -> list[Piece]:
+    """Every top-level key's block, in order, in one pass over the text."""
+    blocks = []
+    for match in _TOP_KEY.finditer(text):
+        if blocks and match.start() < blocks[-1].end:
+            continue
+        after = text.find("\n", match.start())
+        nxt = _TOP_BOUNDARY.search(text, after + 1) if after >= 0 else None
+        end = len(text) if after < 0 else (nxt.start() if nxt else len(text))
+        blocks.append(Piece(match.start(), end, -1))
+    return blocks
 
 
 class Lines:
@@ -250,10 +429,25 @@ class Located:
         return self.piece.start + index
 
 
-def _compose(text: str) -> Any:
+_BLANK_WITH_TAB = re.compile(r"^[ \t]*\t[ \t]*$", re.M)
+
+
+def _ruamel_view(text: str) -> str:
+    """The text as ruamel should see it: blank lines holding tabs (nothing to yaml_rs, a
+    scanner error to ruamel) become spaces of the same length, so every mark still holds."""
+    if "\t" not in text:
+        return text
+    return _BLANK_WITH_TAB.sub(lambda m: " " * len(m.group()), text)
+
+
+def _compose(text: str, line_offset: int = 0) -> Any:
+    """ruamel's node tree of a piece of text whose first line is line `line_offset` (0-based)."""
     from ruamel.yaml import YAML
 
-    return YAML(typ="rt").compose(text)
+    try:
+        return YAML(typ="rt").compose(_ruamel_view(text))
+    except Exception as exc:  # noqa: BLE001 - invariant 3: only YamlProblem leaves this module
+        raise _ruamel_problem(exc, line_offset) from None
 
 
 def _child(node: Any, key: str | int) -> tuple[Any, Any] | None:
@@ -275,12 +469,15 @@ def _child(node: Any, key: str | int) -> tuple[Any, Any] | None:
     return None
 
 
-def locate(text: str, data: Any, path: Path, *, partial: bool = False) -> Located | None:
+def locate(
+    text: str, data: Any, path: Path, *, partial: bool = False, start: Any = None
+) -> Located | None:
     """Find the node at `path`, composing only the piece of text that holds it.
 
     With `partial`, return the deepest node that exists (for pointing at a missing field).
+    `start` replaces `_start` (the Locator passes one that composes each piece once).
     """
-    piece, node, rest = _start(text, data, path)
+    piece, node, rest = (start or _start)(text, data, path)
     parent = key_node = None
     for key in rest:
         found = _child(node, key)
@@ -303,10 +500,10 @@ def _start(text: str, data: Any, path: Path) -> tuple[Piece, Any, Path]:
                 if index is not None and items is not None and len(items) == len(value):
                     item = items[index]
                     item = Piece(item.start, item.end, text.count("\n", 0, item.start))
-                    seq = _compose(text[item.start : item.end])
+                    seq = _compose(text[item.start : item.end], item.line)
                     if seq is not None and len(seq.value) == 1:
                         return item, seq.value[0], path[2:]
-            root = _compose(text[block.start : block.end])
+            root = _compose(text[block.start : block.end], block.line)
             if root is not None:
                 return block, root, path
     return whole, _compose(text), path
@@ -327,6 +524,48 @@ def line_of(text: str, data: Any, path: Path) -> tuple[int, int] | None:
 
 
 _DASH = re.compile(r"- *")
+_ROW = re.compile(r"^( *)([^ \n])", re.M)
+
+
+def _item_rows(text: str, first: int, end: int) -> list[int] | None:
+    """The keys of a mapping that starts on its dash's line ("- id: X\n  title: Y")."""
+    column = first - (text.rfind("\n", 0, first) + 1)
+    line_end = text.find("\n", first)
+    rows = [first]
+    if line_end < 0 or line_end >= end:
+        return rows
+    for match in _ROW.finditer(text, line_end + 1, end):
+        indent, char = len(match.group(1)), match.group(2)
+        if char == "#" or indent > column:
+            continue
+        if indent < column:
+            break
+        rows.append(match.start(2))
+    return rows
+
+
+def _child_rows(text: str, start: int, end: int, parent_column: int) -> list[int] | None:
+    """Offsets of the entries of a block collection below a key at `parent_column`: the
+    lines at the first child's indentation, up to the first line indented less.
+
+    A sequence may sit at its key's own column ("key:\n- a"); a mapping may not.
+    """
+    rows: list[int] = []
+    child = None
+    for match in _ROW.finditer(text, start, end):
+        indent, first = len(match.group(1)), match.group(2)
+        if first == "#":
+            continue
+        if child is None:
+            if indent < parent_column or (indent == parent_column and first != "-"):
+                return None
+            child = indent
+        if indent < child or (indent == child == parent_column and first != "-"):
+            break
+        if indent == child:
+            rows.append(match.start(2))
+    return rows or None
+
 
 
 class Locator:
@@ -342,6 +581,7 @@ class Locator:
         self._blocks: dict[str, Piece | None] = {}
         self._items: dict[str, list[Piece] | None] = {}
         self._lines: Lines | None = None
+        self._nodes: dict[tuple[int, int], Any] = {}  # composed pieces (None: did not compose)
 
     @property
     def lines(self) -> Lines:
@@ -369,7 +609,7 @@ class Locator:
             fast = self._fast(path)
             if fast is not None:
                 return fast
-            found = locate(self.text, self.data, path, partial=True)
+            found = locate(self.text, self.data, path, partial=True, start=self._start)
         except Exception:  # noqa: BLE001 - a location is a courtesy; never fail for it
             return None
         if found is None:
@@ -378,6 +618,36 @@ class Locator:
         mark = node.start_mark
         return found.piece.line + mark.line + 1, mark.column + 1
 
+    def _composed(self, piece: Piece) -> Any:
+        key = (piece.start, piece.end)
+        if key not in self._nodes:
+            try:
+                self._nodes[key] = _compose(self.text[piece.start : piece.end], piece.line)
+            except YamlProblem:
+                self._nodes[key] = None
+        return self._nodes[key]
+
+    def _start(self, text: str, data: Any, path: Path) -> tuple[Piece, Any, Path]:
+        """`_start` with the pieces found once and each composed at most once."""
+        if path and isinstance(path[0], str) and isinstance(data, dict) and path[0] in data:
+            block = self._block(path[0])
+            if block is not None:
+                value = data[path[0]]
+                if len(path) > 1 and isinstance(value, list):
+                    index = resolve_index(value, path[1])
+                    item = self._item(path[0], index) if index is not None else None
+                    seq = self._composed(item) if item is not None else None
+                    if seq is not None and len(seq.value) == 1:
+                        return item, seq.value[0], path[2:]  # type: ignore[return-value]
+                root = self._composed(block)
+                if root is not None:
+                    return block, root, path
+        whole = Piece(0, len(self.text), 0)
+        root = self._composed(whole)
+        if root is None:
+            raise YamlProblem("the text does not compose")
+        return whole, root, path
+
     def _fast(self, path: Path) -> tuple[int, int] | None:
         if not path or not isinstance(path[0], str) or not isinstance(self.data, dict) or path[0] not in self.data:
             return None
@@ -385,7 +655,7 @@ class Locator:
         if len(path) == 1:
             block = self._block(path[0])
             return (block.line + 1, 1) if block else None
-        if not isinstance(value, list) or len(path) > 3:
+        if not isinstance(value, list):
             return None
         index = resolve_index(value, path[1])
         item = self._item(path[0], index) if index is not None else None
@@ -397,12 +667,63 @@ class Locator:
             return (item.line + 1, column + 1) if len(path) == 2 else None
         key = re.compile(rf"^( *){re.escape(path[2])}[ \t]*:(?=\s|$)", re.M)
         after_dash = _DASH.match(self.text, dash).end()
+        found = None
+        key_column = after_dash - item.start  # items start at the start of their line
         if self.text.startswith(f"{path[2]}:", after_dash):
-            return item.line + 1, column + (after_dash - dash) + 1
-        for match in key.finditer(self.text, item.start, item.end):
-            if len(match.group(1)) == column + 2:
-                return self.lines.line(match.start()) + 1, len(match.group(1)) + 1
-        return item.line + 1, column + 1
+            found = after_dash
+        else:
+            for match in key.finditer(self.text, item.start, item.end):
+                if len(match.group(1)) == key_column:
+                    found = match.start() + len(match.group(1))
+                    break
+        if found is None:
+            entry = value[index] if 0 <= index < len(value) else None
+            missing = isinstance(entry, dict) and path[2] not in entry
+            return (item.line + 1, column + 1) if missing and len(path) == 3 else None
+        if len(path) > 3:
+            node = get_path(value, path[1:3])
+            found = self._descend(found, node, path[3:], item.end)
+            if found is None:
+                return None
+        return self.lines.line(found) + 1, found - self.text.rfind("\n", 0, found)
+
+    def _descend(self, key_at: int, node: Any, rest: Path, end: int) -> int | None:
+        """Offset of the node `rest` below the key at `key_at`, read from the lines of block
+        collections; None whenever the layout is not the plain one the emitter writes (the
+        caller then composes). Checked against composing by tests/test_hostile_input.py."""
+        text = self.text
+        rows = self._rows_below_key(key_at, end)
+        for step in rest:
+            if rows is None:
+                return None
+            if isinstance(step, int):
+                if not isinstance(node, list) or len(rows) != len(node) or not 0 <= step < len(rows):
+                    return None
+                if not all(text.startswith("-", r) for r in rows):
+                    return None
+                at = _DASH.match(text, rows[step]).end()
+                node = node[step]
+                rows = _item_rows(text, at, end) if isinstance(node, dict) and node else None
+            else:
+                if not isinstance(node, dict) or step not in node or len(rows) != len(node):
+                    return None
+                pattern = re.compile(rf"{re.escape(step)}[ \t]*:(?=\s|$)")
+                keys = [r for r in rows if pattern.match(text, r, end)]
+                if len(keys) != 1:
+                    return None
+                at, node = keys[0], node[step]
+                rows = self._rows_below_key(at, end) if isinstance(node, (dict, list)) and node else None
+        return at
+
+    def _rows_below_key(self, key_at: int, end: int) -> list[int] | None:
+        text = self.text
+        line_end = text.find("\n", key_at)
+        line_end = end if line_end < 0 or line_end > end else line_end
+        colon = text.find(":", key_at, line_end)
+        tail = text[colon + 1 : line_end].strip() if colon >= 0 else "x"
+        if tail and not tail.startswith("#"):
+            return None  # a scalar or a flow collection on the key's own line
+        return _child_rows(text, line_end + 1, end, key_at - (text.rfind("\n", 0, key_at) + 1))
 
 
 # ---------------------------------------------------------------------------------------
@@ -423,11 +744,19 @@ def emit_scalar(value: Any) -> str:
     text = str(value)
     if _plain_ok(text):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _double_quoted(text)
+
+
+def _double_quoted(text: str) -> str:
+    """JSON's quoting (valid YAML), with every FORBIDDEN character escaped (invariant 5)."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def _plain_ok(text: str) -> bool:
     if not text or text != text.strip() or "\n" in text or text.lower() in _YAML11_WORDS:
+        return False
+    if "\t" in text or "\r" in text or FORBIDDEN.search(text):
         return False
     if re.fullmatch(r"[-+]?[\d._]+(e[-+]?\d+)?|0x[\da-fA-F]+|0o[0-7]+|\.inf|\.nan", text, re.I):
         return False
@@ -437,13 +766,15 @@ def _plain_ok(text: str) -> bool:
         return False
     try:
         return yaml_rs.loads(f"k: {text}", parse_datetime=False) == {"k": text}
-    except yaml_rs.YAMLDecodeError:
+    except Exception:  # noqa: BLE001 - any refusal means: quote it
         return False
 
 
 def _literal_ok(value: str) -> bool:
     """Multi-line text reads best as a `|` block, when the block can say it exactly."""
     if "\n" not in value or not value.strip() or "\t" in value or value.endswith("\n\n"):
+        return False
+    if "\r" in value or FORBIDDEN.search(value):
         return False
     if value[0] in " \n":
         return False
