@@ -19,7 +19,7 @@ from . import palette
 from .office import OFFICE_FONT, docx_bytes, docx_keep_row_together, docx_new, docx_repeat_header, docx_shade, document_date, fixed_zip
 from .rows import CSV_HEADER, Row, StageGroup, action_plan, all_rows
 
-FORMATS = ("md", "html", "csv", "xlsx", "docx")
+FORMATS = ("md", "html", "csv", "xlsx", "docx", "pdf")
 
 # The columns people read (stage and direction are the group headings).
 COLUMNS = (
@@ -331,9 +331,39 @@ def to_docx(plan: Roadmap, t: Catalogue) -> bytes:
     return docx_bytes(document, plan)
 
 
-def render(plan: Roadmap, fmt: str, *, lang: str | None = None) -> bytes:
+def typst_widths(keys: tuple[str, ...]) -> list[float]:
+    """Relative column widths of the printed table (the Word table's, in cm)."""
+    return [WIDTHS[k] for k in keys]
+
+
+def to_pdf(plan: Roadmap, t: Catalogue, *, paper: str | None = None) -> bytes:
+    """The action plan as landscape pages whose header row repeats, rows never split."""
+    from . import typeset
+    from .documents import meta_line
+    from .office import document_date
+    from .templating import typst_environment
+
+    keys = columns(plan)
+    when = document_date(plan)
+    as_of = plan.meta.as_of.isoformat() if plan.meta.as_of else None
+    source = typst_environment().get_template("typst/action_plan.typ.j2").render(
+        **context(plan, t),
+        title=f"{plan.meta.title}: {t('doc.appendix2')}",
+        widths=typst_widths(keys),
+        meta_line=meta_line(plan, t, as_of),
+        table_paper=paper or "a4",
+        date=when,
+        lang=t.lang,
+        font=typeset.FONT,
+    )
+    return typeset.compile_document(source, "pdf", when=when)
+
+
+def render(plan: Roadmap, fmt: str, *, lang: str | None = None, paper: str | None = None) -> bytes:
     """The action plan in one of FORMATS, as the bytes of the file."""
     t = catalogue(lang or plan.meta.language)
+    if fmt == "pdf":
+        return to_pdf(plan, t, paper=paper)
     if fmt == "csv":
         return to_csv(plan, t).encode("utf-8")
     if fmt == "md":
