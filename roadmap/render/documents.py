@@ -163,14 +163,10 @@ def context(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogu
 
 
 def _flowchart_svg(plan: Roadmap) -> str:
-    """The flowchart as inline SVG (no XML prolog), or "" when no Graphviz can draw it."""
+    """The flowchart as inline SVG (no XML prolog); Graphviz (system or WebAssembly) draws it."""
     from .flowchart import render as flowchart
-    from .graphviz_engine import GraphvizFailed, GraphvizMissing
 
-    try:
-        svg = flowchart(plan, "svg").decode("utf-8")
-    except (GraphvizMissing, GraphvizFailed):
-        return ""
+    svg = flowchart(plan, "svg").decode("utf-8")
     svg = svg[svg.index("<svg") :]
     return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
 
@@ -251,7 +247,7 @@ def to_pdf(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue
         appendix1=appendix1,
         continued=t("doc.continued", title=t("doc.appendix1"), part="{part}", parts="{parts}"),
         margin=typeset.MARGIN_PT,
-        table_paper="a4" if (paper or "a3") == "a4" else "a4",
+        table_paper="a4",  # the table reads best at 8 pt on A4; --paper sizes the flowchart page
         date=when,
         lang=t.lang,
         font=typeset.FONT,

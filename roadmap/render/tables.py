@@ -16,7 +16,7 @@ from typing import Any
 from ..i18n import Catalogue, catalogue
 from ..model import Roadmap, Status
 from . import palette
-from .office import OFFICE_FONT, docx_bytes, docx_keep_row_together, docx_new, docx_repeat_header, docx_shade, document_date, fixed_zip
+from .office import OFFICE_FONT, docx_bytes, docx_page_numbers, docx_keep_row_together, docx_new, docx_repeat_header, docx_shade, document_date, fixed_zip
 from .rows import CSV_HEADER, Row, StageGroup, action_plan, all_rows
 
 FORMATS = ("md", "html", "csv", "xlsx", "docx", "pdf")
@@ -325,6 +325,7 @@ def _docx_text(cell: Any, text: str, *, bold: bool = False, colour: Any = None, 
 def to_docx(plan: Roadmap, t: Catalogue) -> bytes:
     title = f"{plan.meta.title}: {t('doc.appendix2')}"
     document = docx_new(plan, title, landscape=True)
+    docx_page_numbers(document, t("doc.page"))
     document.add_heading(plan.meta.title, level=1)
     document.add_heading(t("doc.appendix2"), level=2)
     docx_table(document, plan, t, action_plan(plan, t))
