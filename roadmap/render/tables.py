@@ -80,20 +80,51 @@ def to_html(plan: Roadmap, t: Catalogue, nav: list[dict[str, Any]] | None = None
 # Excel
 
 XLSX_COLUMNS = (
-    ("id", 10),
-    ("stage", 8),
-    ("direction", 16),
-    ("task", 40),
-    ("box", 32),
-    ("year_start", 8),
-    ("year_end", 8),
-    ("persons_involved", 26),
-    ("owner", 22),
-    ("expected_results", 40),
-    ("success_indicators", 40),
-    ("international_examples", 30),
-    ("status", 13),
+    ("id", 9),
+    ("stage", 6),
+    ("direction", 13),
+    ("task", 30),
+    ("box", 22),
+    ("year_start", 6),
+    ("year_end", 6),
+    ("persons_involved", 18),
+    ("owner", 16),
+    ("expected_results", 30),
+    ("success_indicators", 30),
+    ("international_examples", 20),
+    ("status", 11),
 )
+# 217 width units print on A4 landscape at about two thirds of their size: 11 pt text
+# prints at about 7 pt (the widths were 293 units and 10 pt, which printed at 5 pt).
+XLSX_FONT_SIZE = 11
+XLSX_CHARS_PER_UNIT = 1.1  # characters of 11 pt Arial per unit of column width
+
+
+def _xlsx_page_text(text: str) -> str:
+    """Text inside an Excel header or footer: & starts a code there, so it is doubled."""
+    return text.replace("&", "&&")
+
+
+def _xlsx_print(sheet: Any, title: str, page: str, *, landscape: bool, one_page: bool) -> None:
+    """Print settings: A4, fit to the page width, title in the header, page numbers in the footer."""
+    import re
+
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 1 if one_page else 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.header = sheet.page_margins.footer = 0.25
+    sheet.print_options.horizontalCentered = True
+    sheet.oddHeader.center.text = _xlsx_page_text(title)
+    sheet.oddHeader.center.size = 9
+    codes = {"page": "&P", "pages": "&N"}
+    sheet.oddFooter.center.text = "".join(
+        codes[part] if k % 2 else _xlsx_page_text(part) for k, part in enumerate(re.split(r"\{(\w+)\}", page))
+    )
+    sheet.oddFooter.center.size = 9
 
 
 def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
@@ -111,12 +142,12 @@ def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
     header_fill = PatternFill("solid", fgColor=palette.hex_rgb(palette.HEADER_FILL))
     for j, (key, width) in enumerate(XLSX_COLUMNS, start=1):
         cell = sheet.cell(row=1, column=j, value=t(f"column.{key}"))
-        cell.font = Font(name=OFFICE_FONT, bold=True, color=palette.hex_rgb(palette.HEADER_TEXT))
+        cell.font = Font(name=OFFICE_FONT, size=XLSX_FONT_SIZE, bold=True, color=palette.hex_rgb(palette.HEADER_TEXT))
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.border = border
         sheet.column_dimensions[get_column_letter(j)].width = width
-    body = Font(name=OFFICE_FONT, size=10)
+    body = Font(name=OFFICE_FONT, size=XLSX_FONT_SIZE)
     n = 1
     for row in all_rows(plan, t):
         n += 1
@@ -133,13 +164,12 @@ def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
     last = get_column_letter(len(XLSX_COLUMNS))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{last}{max(n, 2)}"
+    sheet.row_dimensions[1].height = 30
     sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    _xlsx_legend(book, plan, t)
+    title = f"{plan.meta.title}: {t('doc.appendix2')}"
+    _xlsx_print(sheet, title, t("doc.page"), landscape=True, one_page=False)
+    legend = _xlsx_legend(book, plan, t)
+    _xlsx_print(legend, title, t("doc.page"), landscape=False, one_page=True)
     when = document_date(plan)
     book.properties.creator = "roadmap"
     book.properties.lastModifiedBy = "roadmap"
@@ -159,17 +189,17 @@ def _row_height(values: list[Any], widths: list[int]) -> float:
 
     Excel and LibreOffice do not grow rows for wrapped text in a file they did not lay out
     themselves, so a printed action plan would cut its cells off; estimate it here
-    (a 10-point font fits about 1.25 characters per unit of column width).
+    (XLSX_CHARS_PER_UNIT characters per unit of column width).
     """
     import math
 
     lines = 1
     for value, width in zip(values, widths):
         text = "" if value is None else str(value)
-        per_line = max(int(width * 1.25) - 1, 1)
+        per_line = max(int(width * XLSX_CHARS_PER_UNIT) - 1, 1)
         needed = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
         lines = max(lines, needed)
-    return round(13 * lines + 3, 1)
+    return round(14.5 * lines + 3, 1)
 
 
 def _xlsx_values(row: Row) -> list[Any]:
@@ -191,7 +221,7 @@ def _xlsx_values(row: Row) -> list[Any]:
     ]
 
 
-def _xlsx_legend(book: Any, plan: Roadmap, t: Catalogue) -> None:
+def _xlsx_legend(book: Any, plan: Roadmap, t: Catalogue) -> Any:
     """A second sheet naming the stages and directions, and what each colour means."""
     from openpyxl.styles import Font, PatternFill
 
@@ -228,6 +258,7 @@ def _xlsx_legend(book: Any, plan: Roadmap, t: Catalogue) -> None:
         sheet.cell(row=r, column=1, value=direction.number).font = plain
         sheet.cell(row=r, column=2, value=direction.name).font = plain
         r += 1
+    return sheet
 
 
 # ---------------------------------------------------------------------------------------
