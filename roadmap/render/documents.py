@@ -231,7 +231,7 @@ def to_pdf(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue
 
     data = context(plan, model=model, as_of=as_of, t=t)
     svg = flowchart(plan, "svg", lang=t.lang).decode("utf-8")
-    placement = typeset.place(*typeset.svg_size(svg), paper or "a3")
+    placement = typeset.place(*typeset.svg_size(svg), paper or "a3", typeset.row_cuts(svg))
     appendix1 = Typst(f"#place(hide(heading(level: 1)[{typeset.escape(t('doc.appendix1'))}]))")
     keys = columns(plan)
     when = document_date(plan)

@@ -53,7 +53,7 @@ def escape(text: object) -> str:
     """Plan text inside typst markup: shown exactly as written, never read as markup.
 
     Every character typst gives a meaning to (`#` code, `$` maths, `*` `_` emphasis, `@`
-    references, `<` labels, `[` `]` content, `\\`, `//` and `/*` comments, `=` `-` `+` `/`
+    references, `<` labels, `...` an ellipsis, `[` `]` content, `\\`, `//` and `/*` comments, `=` `-` `+` `/`
     at a line's start, `~` non-breaking space, quotes made curly, `--` dashes) is
     backslash-escaped; a leading "1." would start a numbered list, so its dot is escaped
     too. Line breaks become spaces: the template decides where lines break.
@@ -66,7 +66,7 @@ def escape(text: object) -> str:
         flat += " "
     escaped = _MARKUP_SPECIAL.sub(r"\\\1", flat)
     # a dot or parenthesis right after a function call would continue it ("#emph[x].y")
-    escaped = re.sub(r"^([.(])", r"\\\1", escaped)
+    escaped = re.sub(r"^\.|\.(?=\.)", r"\\.", escaped)  # and "..." would become an ellipsis
     return _ENUM_START.sub(r"\1\\.", escaped)
 
 
@@ -221,14 +221,13 @@ def svg_to_png(svg: str, *, when: dt.datetime, ppi: int = PNG_PPI) -> bytes:
 
 @dataclass(frozen=True)
 class Placement:
-    """How a drawing goes onto landscape pages: its printed width and the tiles it needs."""
+    """How a drawing goes onto landscape pages: its printed size and the part each page shows."""
 
     paper: str
     scale: float
-    width: float  # printed, in points
+    width: float  # the whole drawing, printed, in points
     height: float
-    tiles: list[tuple[float, float]]  # (x, y) offsets of each page's window into the drawing
-    window: tuple[float, float]  # width and height of a page's drawing area
+    tiles: list[tuple[float, float, float, float]]  # each page's window: x, y, width, height (printed)
 
     @property
     def text_pt(self) -> float:
@@ -236,36 +235,76 @@ class Placement:
         return BOX_TEXT_PT * self.scale
 
 
-def place(width: float, height: float, paper: str) -> Placement:
+def place(width: float, height: float, paper: str, cuts: list[float] | None = None) -> Placement:
     """Fit a drawing on one landscape page; if that prints its box text under 7 pt, tile it.
 
-    The drawing carries its own title, so a page's heading is set hidden (for the table
-    of contents only) and takes no room. Tiled, the drawing prints at exactly 7 pt box text over as few pages as cover it, in
-    rows then columns, each page overlapping its neighbour by a little so that a box cut
-    at an edge can be read on the next page.
+    Tiled, the drawing prints at exactly 7 pt box text over as few pages as cover it. Down
+    the drawing, pages break at `cuts` (the gaps between the flowchart's rows, in drawing
+    points) where they can, so no box is cut in two; across it (A4), neighbouring pages
+    overlap a little. The drawing carries its own title, so a page's heading is set hidden
+    (for the table of contents only) and takes no room.
     """
     short, long = PAPER[paper]
     room_w = long - 2 * MARGIN_PT
     room_h = short - 2 * MARGIN_PT
     scale = min(room_w / width, room_h / height)
     if BOX_TEXT_PT * scale >= MIN_TEXT_PT:
-        return Placement(paper, scale, width * scale, height * scale, [(0.0, 0.0)], (width * scale, height * scale))
+        return Placement(paper, scale, width * scale, height * scale, [(0.0, 0.0, width * scale, height * scale)])
     scale = MIN_TEXT_PT / BOX_TEXT_PT
     w, h = width * scale, height * scale
     overlap = 24.0
     cols = max(1, math.ceil((w - overlap) / (room_w - overlap)))
-    rows = max(1, math.ceil((h - overlap) / (room_h - overlap)))
     xs = [0.0] if cols == 1 else [k * (w - room_w) / (cols - 1) for k in range(cols)]
-    ys = [0.0] if rows == 1 else [k * (h - room_h) / (rows - 1) for k in range(rows)]
-    window = (min(room_w, w), min(room_h, h))
-    return Placement(paper, scale, w, h, [(x, y) for y in ys for x in xs], window)
+    bands = _bands(h, room_h, sorted(c * scale for c in (cuts or []) if 0 < c * scale < h))
+    tiles = [(x, y, min(room_w, w), band) for y, band in bands for x in xs]
+    return Placement(paper, scale, w, h, tiles)
+
+
+def _bands(height: float, room: float, cuts: list[float]) -> list[tuple[float, float]]:
+    """(top, height) of each page's strip: break at the cut nearest an even split, else overlap evenly."""
+    if height <= room:
+        return [(0.0, height)]
+    bands: list[tuple[float, float]] = []
+    top = 0.0
+    while height - top > room:
+        fitting = [c for c in cuts if top + room * 0.3 < c <= top + room]
+        if not fitting:  # no clean break: fall back to even strips that overlap a little
+            rows = max(2, math.ceil((height - 24.0) / (room - 24.0)))
+            return [(k * (height - room) / (rows - 1), room) for k in range(rows)]
+        target = top + (height - top) / math.ceil((height - top) / room)  # pages of even height
+        cut = min(fitting, key=lambda c: abs(c - target))
+        bands.append((top, cut - top))
+        top = cut
+    bands.append((top, height - top))
+    return bands
+
+
+_ROW = re.compile(r"<title>row:\d+</title>\s*<polygon[^>]*points=\"([^\"]+)\"")
+_TRANSLATE = re.compile(r'class="graph" transform="[^"]*translate\(([-\d.]+) ([-\d.]+)\)"')
+
+
+def row_cuts(svg: str) -> list[float]:
+    """Where the flowchart can be cut between its rows, in SVG points from the top.
+
+    Read from Graphviz's SVG: each direction row has a background node titled row:N.
+    An SVG drawn otherwise gives no cuts, and tiles then overlap instead.
+    """
+    shift = _TRANSLATE.search(svg)
+    if not shift:
+        return []
+    dy = float(shift.group(2))
+    tops = []
+    for points in _ROW.findall(svg):
+        ys = [float(p.split(",")[1]) for p in points.split()]
+        tops.append(min(ys) + dy - 4.0)  # just above the row, in the gap between rows
+    return sorted(tops)
 
 
 def drawing_pages(svg: str, *, paper: str, title: str, when: dt.datetime, lang: str, part: str) -> bytes:
     """A drawing alone as a PDF of landscape pages of `paper` (the flowchart's own PDF)."""
     from .templating import typst_environment
 
-    placement = place(*svg_size(svg), paper)
+    placement = place(*svg_size(svg), paper, row_cuts(svg))
     source = typst_environment().get_template("typst/drawing.typ.j2").render(
         placement=placement, title=title, date=when, lang=lang, font=FONT, part=part, margin=MARGIN_PT
     )
