@@ -63,13 +63,21 @@ def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
         document.add_heading(words["column.stage"], level=1)
         _stages(document, data, words, level=2)
 
-    # Appendix 1: a landscape page, the flowchart as large as it fits.
-    docx_landscape(document)
+    # Appendix 1: a landscape A3 page (as in the PDF), the flowchart as large as it fits.
+    from docx.shared import Cm
+
+    section = docx_landscape(document)
+    section.page_width, section.page_height = Cm(42.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.0))
     document.add_heading(words["doc.appendix1"], level=1)
     _flowchart(document, plan)
 
-    # Appendix 2: landscape, for the table's nine columns.
-    docx_landscape(document)
+    # Appendix 2: landscape A4, for the table's nine columns.
+    section = docx_landscape(document)
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.8))
     document.add_heading(words["doc.appendix2"], level=1)
     from .tables import docx_table
 
@@ -182,7 +190,7 @@ def _flowchart(document: Any, plan: Any) -> None:
     width, height = _png_size(png)
     section = document.sections[-1]
     room_w = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU per cm
-    room_h = (section.page_height - section.top_margin - section.bottom_margin) / 360000 - 1.5
+    room_h = (section.page_height - section.top_margin - section.bottom_margin) / 360000 - 2.5  # the heading above it
     scale = min(room_w / width, room_h / height)
     document.add_picture(io.BytesIO(png), width=Cm(width * scale))
 
