@@ -530,6 +530,10 @@ render_app = typer.Typer(
 app.add_typer(render_app, name="render")
 
 FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="Output format (default: from -o's extension).", show_default=False)]
+PaperOpt = Annotated[
+    Optional[str],
+    typer.Option("--paper", help="Paper of the landscape pages in a PDF: a3 or a4 (default: a3 for the flowchart, a4 for the action plan)."),
+]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Date the statuses describe, YYYY-MM-DD (default: the plan's as_of, else today).")]
 
 
@@ -562,37 +566,39 @@ def render_flowchart(
     fmt: FormatOpt = None,
     output: OutOpt = None,
     details: Annotated[bool, typer.Option("--details", help="Put each task's owner and years in its box.")] = False,
+    paper: PaperOpt = None,
 ) -> None:
     """Appendix 1: the block diagram (directions x stages), boxes coloured by status.
 
-    Formats: svg, png, pdf, dot, mermaid (renders on GitHub). PNG and PDF need Graphviz
-    (apt-get install graphviz); SVG works without it.
+    Formats: svg, png, pdf (a landscape A3 page, or A4 pages with --paper a4), dot,
+    mermaid (renders on GitHub). Nothing to install: PNG and PDF are set by typst.
 
     Example: roadmap render flowchart kg.yaml --details -o flowchart.png
     """
-    _render("flowchart", plan, fmt, output, details=details)
+    _render("flowchart", plan, fmt, output, details=details, paper=paper)
 
 
 @render_command("timeline")
-def render_timeline(plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None, as_of: AsOfOpt = None) -> None:
+def render_timeline(plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None, as_of: AsOfOpt = None, paper: PaperOpt = None) -> None:
     """A Gantt chart of the tasks by calendar year, grouped by direction, with a line at the date.
 
-    Formats: svg, png (needs Graphviz), mermaid.
+    Formats: svg, png, pdf, mermaid.
 
     Example: roadmap render timeline kg.yaml --as-of 2025-12-31 -o timeline.svg
     """
-    _render("timeline", plan, fmt, output, as_of=as_of)
+    _render("timeline", plan, fmt, output, as_of=as_of, paper=paper)
 
 
 @render_command("action-plan")
-def render_action_plan(plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None) -> None:
+def render_action_plan(plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None, paper: PaperOpt = None) -> None:
     """Appendix 2: the action plan as adapted, grouped by stage then direction.
 
-    Formats: md, html, csv, xlsx (Excel), docx (Word).
+    Formats: md, html, csv, xlsx (Excel), docx (Word), pdf (landscape pages, header
+    row repeated).
 
     Example: roadmap render action-plan kg.yaml -o action-plan.xlsx
     """
-    _render("action-plan", plan, fmt, output)
+    _render("action-plan", plan, fmt, output, paper=paper)
 
 
 @render_command("green-paper")
@@ -605,15 +611,17 @@ def render_green_paper(
         Optional[Path],
         typer.Option("--model", help="The model file the plan is based on, when it is not a packaged version."),
     ] = None,
+    paper: PaperOpt = None,
 ) -> None:
     """The revised Green Paper: chapters, directions with this country's tasks, appendices, changes.
 
-    Formats: html, md, docx (Word). The annex "Changes from the model" compares with the
+    Formats: html, md, docx (Word), pdf (print-ready: title page, contents, page numbers,
+    the flowchart on a landscape A3 page or --paper a4). The annex "Changes from the model" compares with the
     model version the plan records in meta.based_on (after `upgrade`, the new one).
 
     Example: roadmap render green-paper kg.yaml -o green-paper.docx
     """
-    _render("green-paper", plan, fmt, output, as_of=as_of, model=model)
+    _render("green-paper", plan, fmt, output, as_of=as_of, model=model, paper=paper)
 
 
 

@@ -74,7 +74,7 @@ def publish(
 ) -> list[Path]:
     """Write the site; return the files written, in the order written."""
     from .i18n import catalogue
-    from .render import commands, documents, flowchart, graphviz_engine, tables, timeline
+    from .render import commands, documents, flowchart, tables, timeline
 
     doc = load(plan_path)
     plan = doc.plan
@@ -83,7 +83,7 @@ def publish(
     model = commands.model_of(plan)
     say = progress or (lambda _line: None)
     plan_name = plan_path.name if plan_path.suffix in (".yaml", ".yml") else f"{plan.meta.id}.yaml"
-    images = ["svg", *(f for f in ("png", "pdf") if graphviz_engine.can_render(f))]
+    images = ["svg", "png", "pdf"]  # PNG and PDF are set by typst: no system program needed
     from .identity import read_logo
 
     logo = read_logo(plan, plan_path)
@@ -98,12 +98,13 @@ def publish(
         Output("green-paper.html", lambda: documents.to_html(plan, model=model, as_of=when, t=t, nav=page("green-paper.html"), logo=logo, logo_src=logo_src).encode(), "Green Paper (HTML)"),
         Output("green-paper.md", lambda: documents.render(plan, "md", as_of=when, model=model, logo=logo, logo_src=logo_src), "Green Paper (Markdown)"),
         Output("green-paper.docx", lambda: documents.render(plan, "docx", as_of=when, model=model, logo=logo), "Green Paper (Word)"),
+        Output("green-paper.pdf", lambda: documents.render(plan, "pdf", as_of=when, model=model, logo=logo), "Green Paper (PDF)"),
         Output("action-plan.html", lambda: tables.to_html(plan, t, nav=page("action-plan.html")).encode(), "action plan (HTML)"),
-        *[Output(f"action-plan.{fmt}", _bound(tables.render, plan, fmt), f"action plan ({fmt})") for fmt in ("md", "csv", "xlsx", "docx")],
+        *[Output(f"action-plan.{fmt}", _bound(tables.render, plan, fmt), f"action plan ({fmt})") for fmt in ("md", "csv", "xlsx", "docx", "pdf")],
         *[Output(f"flowchart.{commands.extension(fmt)}", _bound(flowchart.render, plan, fmt), f"flowchart ({fmt})") for fmt in [*images, "dot", "mermaid"]],
         *[
             Output(f"timeline.{commands.extension(fmt)}", _bound(timeline.render, plan, fmt, as_of=when), f"timeline ({fmt})")
-            for fmt in ["svg", *(["png"] if "png" in images else []), "mermaid"]
+            for fmt in ["svg", "png", "pdf", "mermaid"]
         ],
         Output(plan_name, lambda: doc.text.encode("utf-8"), "plan file"),
         Output("roadmap.schema.json", _schema, "JSON Schema"),

@@ -15,10 +15,10 @@ from roadmap.publish import MARKER, publish
 from site_helpers import broken_links
 
 EXPECTED = {
-    "index.html", "green-paper.html", "green-paper.md", "green-paper.docx",
-    "action-plan.html", "action-plan.md", "action-plan.csv", "action-plan.xlsx", "action-plan.docx",
-    "flowchart.svg", "flowchart.dot", "flowchart.mmd",
-    "timeline.html", "timeline.svg", "timeline.mmd",
+    "index.html", "green-paper.html", "green-paper.md", "green-paper.docx", "green-paper.pdf",
+    "action-plan.html", "action-plan.md", "action-plan.csv", "action-plan.xlsx", "action-plan.docx", "action-plan.pdf",
+    "flowchart.svg", "flowchart.png", "flowchart.pdf", "flowchart.dot", "flowchart.mmd",
+    "timeline.html", "timeline.svg", "timeline.png", "timeline.pdf", "timeline.mmd",
     "kg.yaml", "roadmap.schema.json", "changes.html", "proposals.html", "proposal-template.txt",
 }
 
@@ -118,3 +118,30 @@ def test_cli_refusal_is_one_clear_line(cli, kg_plan: Path, tmp_path: Path) -> No
         f"{folder} is not empty and was not made by roadmap publish; choose an empty or new folder, "
         "or use --force to write into it anyway"
     )
+
+
+def test_without_system_graphviz_publish_writes_every_png_and_pdf(kg_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine with only Python: no `dot` (nor any program) on PATH; WebAssembly Graphviz
+    draws the SVG and typst sets PNG and PDF."""
+    import datetime as dt
+
+    from roadmap.render import graphviz_engine
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("ROADMAP_NO_SYSTEM_DOT", "1")
+    monkeypatch.setattr(graphviz_engine, "_BACKEND", None)
+    assert graphviz_engine.system_dot() is None
+    site = tmp_path / "site"
+    written = {p.name for p in publish(kg_plan, site, as_of=dt.date(2025, 12, 31))}
+    assert EXPECTED <= written
+    for name in ("flowchart.png", "timeline.png"):
+        assert (site / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), name
+    for name in ("flowchart.pdf", "timeline.pdf", "green-paper.pdf", "action-plan.pdf"):
+        assert (site / name).read_bytes().startswith(b"%PDF-"), name
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for name in ("green-paper.pdf", "action-plan.pdf", "flowchart.png", "flowchart.pdf", "timeline.png", "timeline.pdf"):
+        assert f'href="{name}"' in index, name
+    import docx
+
+    words = "\n".join(p.text for p in docx.Document(str(site / "green-paper.docx")).paragraphs)
+    assert "Graphviz" not in words and len(docx.Document(str(site / "green-paper.docx")).inline_shapes) == 1

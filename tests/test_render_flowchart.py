@@ -88,7 +88,9 @@ def test_details_put_owner_and_calendar_years_in_the_box(kg_plan: Path) -> None:
 @needs_dot
 @pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG\r\n\x1a\n"), ("pdf", b"%PDF-")])
 def test_png_and_pdf_with_system_graphviz(kg_plan: Path, fmt: str, magic: bytes) -> None:
-    assert flowchart.render(plan_of(kg_plan), fmt).startswith(magic)
+    data = flowchart.render(plan_of(kg_plan), fmt)
+    assert data.startswith(magic)
+    assert b"Typst" in data or fmt == "png"  # set by typst from the SVG, whichever Graphviz drew it
 
 
 def test_without_system_graphviz_svg_comes_from_webassembly(kg_plan: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -101,10 +103,8 @@ def test_without_system_graphviz_svg_comes_from_webassembly(kg_plan: Path, monke
     assert node_shape(svg, "DAT-3")[0] == "#ffeb9c"
     assert "OKED code directory adjusted to CI" in svg_node_texts(svg)["DAT-2"]
     assert list((tmp_path / "cache" / "roadmap").glob("graphviz-*.cwasm")), "compiled module is cached"
-    with pytest.raises(graphviz_engine.GraphvizMissing, match="apt-get install graphviz"):
-        flowchart.render(plan, "png")
-    with pytest.raises(graphviz_engine.GraphvizMissing, match="apt-get install graphviz"):
-        flowchart.render(plan, "pdf")
+    assert flowchart.render(plan, "png").startswith(b"\x89PNG\r\n\x1a\n")  # typst rasterises the SVG
+    assert flowchart.render(plan, "pdf").startswith(b"%PDF-")
 
 
 def test_cyrillic_and_script_titles_are_text_in_svg_and_mermaid(tmp_path: Path) -> None:

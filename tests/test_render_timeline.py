@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -75,9 +74,12 @@ def test_mermaid_gantt(kg_plan: Path) -> None:
     assert ":milestone, as_of, 2025-12-31, 0d" in text
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="PNG needs system Graphviz")
-def test_png(kg_plan: Path) -> None:
-    assert timeline.render(plan_of(kg_plan), "png", as_of=AS_OF).startswith(b"\x89PNG")
+def test_png_and_pdf_without_any_system_program(kg_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    plan = plan_of(kg_plan)
+    png = timeline.render(plan, "png", as_of=AS_OF)
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
+    assert timeline.render(plan, "pdf", as_of=AS_OF).startswith(b"%PDF-")
 
 
 def test_cli_timeline_uses_as_of(cli, kg_plan: Path) -> None:  # type: ignore[no-untyped-def]

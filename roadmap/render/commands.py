@@ -16,11 +16,12 @@ from ..model import Roadmap
 # kind -> (module, formats, default format)
 KINDS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "flowchart": ("roadmap.render.flowchart", ("svg", "png", "pdf", "dot", "mermaid"), "svg"),
-    "timeline": ("roadmap.render.timeline", ("svg", "png", "mermaid"), "svg"),
-    "action-plan": ("roadmap.render.tables", ("md", "html", "csv", "xlsx", "docx"), "md"),
-    "green-paper": ("roadmap.render.documents", ("md", "html", "docx"), "html"),
+    "timeline": ("roadmap.render.timeline", ("svg", "png", "pdf", "mermaid"), "svg"),
+    "action-plan": ("roadmap.render.tables", ("md", "html", "csv", "xlsx", "docx", "pdf"), "md"),
+    "green-paper": ("roadmap.render.documents", ("md", "html", "docx", "pdf"), "html"),
 }
 BINARY = {"png", "pdf", "xlsx", "docx"}
+PAPERS = ("a3", "a4")  # typeset.PAPERS, kept here so choosing a format imports no typesetting
 SUFFIX = {"mmd": "mermaid", "gv": "dot", "markdown": "md", "htm": "html"}
 EXTENSION = {"mermaid": "mmd"}
 
@@ -88,11 +89,18 @@ def render_file(
     details: bool = False,
     as_of: dt.date | None = None,
     model: Path | None = None,
+    paper: str | None = None,
 ) -> bytes:
     """Draw one document of the road map; write it to `output` (atomically) when given."""
     from ..store import check_output, load, write_output
 
     fmt = pick_format(kind, fmt, output)
+    if paper is not None:
+        paper = paper.lower()
+        if paper not in PAPERS:
+            raise BadValue(f'unknown paper "{paper}"; choose --paper {"|".join(PAPERS)}')
+        if fmt != "pdf":
+            raise BadValue(f"--paper sets the pages of a PDF; {fmt} has no pages: leave out --paper or write .pdf")
     if output is not None and not output.parent.is_dir():
         raise BadValue(f"cannot write {output}: the folder {output.parent} does not exist")
     if output is not None:
@@ -100,6 +108,8 @@ def render_file(
     doc = load(plan_path)
     module = importlib.import_module(KINDS[kind][0])
     options: dict[str, object] = {}
+    if fmt == "pdf" and paper is not None:
+        options["paper"] = paper
     if kind == "flowchart":
         options["details"] = details
     if kind in ("timeline", "green-paper"):

@@ -21,7 +21,7 @@ from ..progress import tally
 from . import palette
 from .rows import action_plan, directions, owner_text, row_order, stages, years_text
 
-FORMATS = ("md", "html", "docx")
+FORMATS = ("md", "html", "docx", "pdf")
 
 # Changes worth a sentence in the annex; init's relabelling (meta.id, title...) is not one.
 _ANNEX_ROOTS = {"tasks", "vision", "stages", "directions", "audiences", "sections"}
@@ -213,14 +213,10 @@ def context(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogu
 
 
 def _flowchart_svg(plan: Roadmap) -> str:
-    """The flowchart as inline SVG (no XML prolog), or "" when no Graphviz can draw it."""
+    """The flowchart as inline SVG (no XML prolog); Graphviz (system or WebAssembly) draws it."""
     from .flowchart import render as flowchart
-    from .graphviz_engine import GraphvizFailed, GraphvizMissing
 
-    try:
-        svg = flowchart(plan, "svg").decode("utf-8")
-    except (GraphvizMissing, GraphvizFailed):
-        return ""
+    svg = flowchart(plan, "svg").decode("utf-8")
     svg = svg[svg.index("<svg") :]
     return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
 
@@ -270,6 +266,58 @@ def to_markdown(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Cata
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
+def meta_line(plan: Roadmap, t: Catalogue, as_of: str | None) -> str:
+    """"Version 1 · Published 2021-05-01 · Statuses as of 2025-12-31" under a title."""
+    parts = [t("doc.version", version=plan.meta.version)]
+    if plan.meta.published:
+        parts.append(t("doc.published", date=plan.meta.published.isoformat()))
+    if as_of and plan.meta.kind == "plan":
+        parts.append(t("doc.as_of", date=as_of))
+    return " \u00b7 ".join(parts)
+
+
+def contact_text(plan: Roadmap) -> str:
+    contact = plan.meta.contact
+    if contact is None:
+        return ""
+    return " \u00b7 ".join(x for x in (contact.email, contact.website) if x)
+
+
+def to_pdf(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue, paper: str | None = None) -> bytes:
+    """The Green Paper as print-ready PDF: title page, contents, page numbers, the flowchart
+    on its own landscape A3 (or `paper`) page, the action plan as a landscape table."""
+    from . import typeset
+    from .flowchart import render as flowchart
+    from .office import document_date
+    from .tables import columns, typst_widths
+    from .templating import Typst, typst_environment
+
+    data = context(plan, model=model, as_of=as_of, t=t)
+    svg = flowchart(plan, "svg", lang=t.lang).decode("utf-8")
+    placement = typeset.place(*typeset.svg_size(svg), paper or "a3", typeset.row_cuts(svg))
+    appendix1 = Typst(f"#place(hide(heading(level: 1)[{typeset.escape(t('doc.appendix1'))}]))")
+    keys = columns(plan)
+    when = document_date(plan)
+    source = typst_environment().get_template("typst/green_paper.typ.j2").render(
+        **data,
+        covered=[ch.section.id for ch in data["chapters"]],
+        columns=keys,
+        widths=typst_widths(keys),
+        markdown=lambda text, level: Typst(typeset.markdown(text, base_level=level)),
+        meta_line=meta_line(plan, t, data["as_of"]),
+        contact=contact_text(plan),
+        placement=placement,
+        appendix1=appendix1,
+        continued=t("doc.continued", title=t("doc.appendix1"), part="{part}", parts="{parts}"),
+        margin=typeset.MARGIN_PT,
+        table_paper="a4",  # the table reads best at 8 pt on A4; --paper sizes the flowchart page
+        date=when,
+        lang=t.lang,
+        font=typeset.FONT,
+    )
+    return typeset.compile_document(source, "pdf", when=when, images={"flowchart": svg})
+
+
 def render(
     plan: Roadmap,
     fmt: str,
@@ -279,6 +327,7 @@ def render(
     lang: str | None = None,
     logo: Any = None,
     logo_src: str | None = None,
+    paper: str | None = None,
 ) -> bytes:
     """The revised Green Paper in one of FORMATS, as the bytes of the file.
 
@@ -286,6 +335,8 @@ def render(
     where the plan file is).
     """
     t = catalogue(lang or plan.meta.language)
+    if fmt == "pdf":
+        return to_pdf(plan, model=model, as_of=as_of, t=t, paper=paper)
     if fmt == "html":
         return to_html(plan, model=model, as_of=as_of, t=t, logo=logo, logo_src=logo_src).encode("utf-8")
     if fmt == "md":

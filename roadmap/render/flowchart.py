@@ -366,7 +366,7 @@ def mermaid(plan: Roadmap, *, details: bool = False, lang: str | None = None) ->
     return "\n".join(out) + "\n"
 
 
-def render(plan: Roadmap, fmt: str, *, details: bool = False, lang: str | None = None) -> bytes:
+def render(plan: Roadmap, fmt: str, *, details: bool = False, lang: str | None = None, paper: str | None = None) -> bytes:
     """The flowchart in one of FORMATS, as the bytes of the file."""
     if fmt == "mermaid":
         return mermaid(plan, details=details, lang=lang).encode("utf-8")
@@ -375,7 +375,26 @@ def render(plan: Roadmap, fmt: str, *, details: bool = False, lang: str | None =
         return source.encode("utf-8")
     from .graphviz_engine import render as run
 
-    image = run(source, fmt, engine="neato")
+    image = run(source, "svg", engine="neato")
+    svg = palette.svg_fonts(image.decode("utf-8"))
     if fmt == "svg":
-        image = palette.svg_fonts(image.decode("utf-8")).encode("utf-8")
-    return image
+        return svg.encode("utf-8")
+    return print_drawing(svg, fmt, plan, paper=paper, lang=lang)
+
+
+def print_drawing(svg: str, fmt: str, plan: Roadmap, *, paper: str | None, lang: str | None) -> bytes:
+    """PNG or PDF of a drawing made as SVG, through typst (no system program needed).
+
+    The PDF is landscape pages of a paper size (A3 unless `paper` says a4): one page when
+    the 9 pt box text prints at 7 pt or more, else tiles at 7 pt (see typeset.place).
+    """
+    from . import typeset
+    from .office import document_date
+
+    when = document_date(plan)
+    if fmt == "png":
+        return typeset.svg_to_png(svg, when=when)
+    t = catalogue(lang or plan.meta.language)
+    return typeset.drawing_pages(
+        svg, paper=paper or "a3", title=plan.meta.title, when=when, lang=t.lang, part=t("doc.part")
+    )

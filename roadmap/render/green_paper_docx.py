@@ -2,7 +2,7 @@
 
 Word users edit the text further, so it is built from real Word parts: headings with
 Word's heading styles (the navigation pane and a table of contents work), lists as list
-paragraphs, the flowchart as a picture in a portrait section, the action plan as a table
+paragraphs, the flowchart as a picture in a landscape section, the action plan as a table
 in a landscape section with its header row repeated on every page.
 """
 
@@ -13,17 +13,16 @@ import struct
 from typing import Any
 
 from ..i18n import Catalogue
-from .office import docx_bytes, docx_new, docx_restart_numbering
+from .office import docx_bytes, docx_colophon, docx_landscape, docx_new, docx_page_numbers, docx_portrait, docx_restart_numbering, docx_toc
 
 
 def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-
     plan = data["plan"]
     words = data["t"]
     document = docx_new(plan, plan.meta.title, landscape=False)
     identity = data["identity"]
     _logo(document, data.get("logo"))
+    docx_page_numbers(document, words["doc.page"])
     if plan.meta.subtitle:
         document.add_paragraph(plan.meta.subtitle, style="Subtitle")
     document.add_paragraph(plan.meta.title, style="Title")
@@ -49,8 +48,9 @@ def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
     if identity["credit"]:
         credit = document.add_paragraph()
         credit.add_run(" ".join(x for x in (identity["credit"], identity["credit_group"]) if x)).italic = True
-    for section in document.sections:  # the colophon: every page says which plan and version it is
-        section.footer.paragraphs[0].text = identity["colophon"]
+    docx_colophon(document, identity["colophon"])  # every page says which plan and version it is
+
+    docx_toc(document, words["doc.contents"], words["doc.toc_update"])
 
     covered = {ch.section.id for ch in data["chapters"]}
     for chapter in data["chapters"]:
@@ -75,23 +75,27 @@ def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
         document.add_heading(words["column.stage"], level=1)
         _stages(document, data, words, level=2)
 
-    # Appendix 1: portrait page, the flowchart as large as it fits.
-    document.add_section(WD_SECTION.NEW_PAGE)
-    document.add_heading(data["appendix"]["appendix1"], level=1)
-    _flowchart(document, plan, words)
+    # Appendix 1: a landscape A3 page (as in the PDF), the flowchart as large as it fits.
+    from docx.shared import Cm
 
-    # Appendix 2: landscape, for the table's nine columns.
-    section = document.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    section = docx_landscape(document)
+    section.page_width, section.page_height = Cm(42.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.0))
+    document.add_heading(data["appendix"]["appendix1"], level=1)
+    _flowchart(document, plan)
+
+    # Appendix 2: landscape A4, for the table's nine columns.
+    section = docx_landscape(document)
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.8))
     document.add_heading(data["appendix"]["appendix2"], level=1)
     from .tables import docx_table
 
     docx_table(document, plan, t, data["groups"])
 
-    section = document.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = section.page_height, section.page_width
+    docx_portrait(document)
     document.add_heading(words["doc.changes"], level=1)
     model = data["model"]
     if model is None:
@@ -188,21 +192,17 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-def _flowchart(document: Any, plan: Any, words: dict[str, str]) -> None:
+def _flowchart(document: Any, plan: Any) -> None:
+    """The flowchart picture (PNG set by typst from the SVG: no system program needed)."""
     from docx.shared import Cm
 
     from .flowchart import render as flowchart
-    from .graphviz_engine import GraphvizFailed, GraphvizMissing
 
-    try:
-        png = flowchart(plan, "png")
-    except (GraphvizMissing, GraphvizFailed):
-        document.add_paragraph(words["doc.flowchart_missing"])
-        return
+    png = flowchart(plan, "png")
     width, height = _png_size(png)
     section = document.sections[-1]
     room_w = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU per cm
-    room_h = (section.page_height - section.top_margin - section.bottom_margin) / 360000 - 2.0
+    room_h = (section.page_height - section.top_margin - section.bottom_margin) / 360000 - 2.5  # the heading above it
     scale = min(room_w / width, room_h / height)
     document.add_picture(io.BytesIO(png), width=Cm(width * scale))
 

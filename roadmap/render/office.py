@@ -152,3 +152,100 @@ def docx_restart_numbering(document: Any, paragraph: Any) -> None:
     num_pr = props.get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = 0
     num_pr.get_or_add_numId().val = num.numId
+
+
+def docx_field(paragraph: Any, instruction: str, placeholder: str = "1") -> None:
+    """A Word field (PAGE, NUMPAGES, TOC ...) in a paragraph, showing `placeholder` until updated."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> Any:
+        run = OxmlElement("w:r")
+        fld = OxmlElement("w:fldChar")
+        fld.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            fld.set(qn("w:dirty"), "true")  # Word recomputes it when the file opens
+        run.append(fld)
+        return run
+
+    paragraph._p.append(char("begin"))
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run.append(text)
+    paragraph._p.append(run)
+    paragraph._p.append(char("separate"))
+    paragraph.add_run(placeholder)
+    paragraph._p.append(char("end"))
+
+
+def docx_page_numbers(document: Any, message: str) -> None:
+    """ "Page N of M" centred in the footer of every section (later sections link to the first)."""
+    import re
+
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    footer = document.sections[0].footer
+    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fields = {"page": "PAGE", "pages": "NUMPAGES"}
+    for k, part in enumerate(re.split(r"\{(\w+)\}", message)):
+        if k % 2:
+            docx_field(paragraph, fields[part])
+        elif part:
+            paragraph.add_run(part)
+    for run in paragraph.runs:
+        run.font.size = Pt(8.5)
+
+
+def docx_colophon(document: Any, text: str) -> None:
+    """Which plan and which version, on every page: a line of the footer above the page
+    numbers (later sections link to the first section's footer)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    footer = document.sections[0].footer
+    first = footer.paragraphs[0]
+    line = first.insert_paragraph_before(text) if first.text or first.runs else first
+    if line is first:
+        first.add_run(text)
+    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for run in line.runs:
+        run.font.size = Pt(8.5)
+
+
+def docx_toc(document: Any, title: str, hint: str) -> None:
+    """A table of contents field (headings 1-3); Word fills it in (it asks to when the file opens)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document.add_heading(title, level=1)
+    docx_field(document.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u', hint)
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        settings.append(update)
+
+
+def docx_landscape(document: Any) -> Any:
+    """A new section on a new page, landscape; returns it."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    if section.orientation != WD_ORIENT.LANDSCAPE:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+    return section
+
+
+def docx_portrait(document: Any) -> Any:
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    if section.orientation != WD_ORIENT.PORTRAIT:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = section.page_height, section.page_width
+    return section

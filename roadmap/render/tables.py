@@ -17,10 +17,10 @@ from ..escaping import csv_cell, formula_like
 from ..i18n import Catalogue, catalogue
 from ..model import Roadmap, Status
 from . import palette
-from .office import OFFICE_FONT, docx_bytes, docx_keep_row_together, docx_new, docx_repeat_header, docx_shade, document_date, fixed_zip
+from .office import OFFICE_FONT, docx_bytes, docx_colophon, docx_page_numbers, docx_keep_row_together, docx_new, docx_repeat_header, docx_shade, document_date, fixed_zip
 from .rows import CSV_HEADER, Row, StageGroup, action_plan, all_rows
 
-FORMATS = ("md", "html", "csv", "xlsx", "docx")
+FORMATS = ("md", "html", "csv", "xlsx", "docx", "pdf")
 
 # The columns people read (stage and direction are the group headings).
 COLUMNS = (
@@ -81,20 +81,51 @@ def to_html(plan: Roadmap, t: Catalogue, nav: list[dict[str, Any]] | None = None
 # Excel
 
 XLSX_COLUMNS = (
-    ("id", 10),
-    ("stage", 8),
-    ("direction", 16),
-    ("task", 40),
-    ("box", 32),
-    ("year_start", 8),
-    ("year_end", 8),
-    ("persons_involved", 26),
-    ("owner", 22),
-    ("expected_results", 40),
-    ("success_indicators", 40),
-    ("international_examples", 30),
-    ("status", 13),
+    ("id", 9),
+    ("stage", 6),
+    ("direction", 13),
+    ("task", 30),
+    ("box", 22),
+    ("year_start", 6),
+    ("year_end", 6),
+    ("persons_involved", 18),
+    ("owner", 16),
+    ("expected_results", 30),
+    ("success_indicators", 30),
+    ("international_examples", 20),
+    ("status", 11),
 )
+# 217 width units print on A4 landscape at about two thirds of their size: 11 pt text
+# prints at about 7 pt (the widths were 293 units and 10 pt, which printed at 5 pt).
+XLSX_FONT_SIZE = 11
+XLSX_CHARS_PER_UNIT = 1.1  # characters of 11 pt Arial per unit of column width
+
+
+def _xlsx_page_text(text: str) -> str:
+    """Text inside an Excel header or footer: & starts a code there, so it is doubled."""
+    return text.replace("&", "&&")
+
+
+def _xlsx_print(sheet: Any, title: str, page: str, *, landscape: bool, one_page: bool) -> None:
+    """Print settings: A4, fit to the page width, title in the header, page numbers in the footer."""
+    import re
+
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 1 if one_page else 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.header = sheet.page_margins.footer = 0.25
+    sheet.print_options.horizontalCentered = True
+    sheet.oddHeader.center.text = _xlsx_page_text(title)
+    sheet.oddHeader.center.size = 9
+    codes = {"page": "&P", "pages": "&N"}
+    sheet.oddFooter.center.text = "".join(
+        codes[part] if k % 2 else _xlsx_page_text(part) for k, part in enumerate(re.split(r"\{(\w+)\}", page))
+    )
+    sheet.oddFooter.center.size = 9
 
 
 def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
@@ -112,12 +143,12 @@ def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
     header_fill = PatternFill("solid", fgColor=palette.hex_rgb(palette.HEADER_FILL))
     for j, (key, width) in enumerate(XLSX_COLUMNS, start=1):
         cell = xlsx_cell(sheet, 1, j, t(f"column.{key}"))
-        cell.font = Font(name=OFFICE_FONT, bold=True, color=palette.hex_rgb(palette.HEADER_TEXT))
+        cell.font = Font(name=OFFICE_FONT, size=XLSX_FONT_SIZE, bold=True, color=palette.hex_rgb(palette.HEADER_TEXT))
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.border = border
         sheet.column_dimensions[get_column_letter(j)].width = width
-    body = Font(name=OFFICE_FONT, size=10)
+    body = Font(name=OFFICE_FONT, size=XLSX_FONT_SIZE)
     n = 1
     for row in all_rows(plan, t):
         n += 1
@@ -134,16 +165,15 @@ def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
     last = get_column_letter(len(XLSX_COLUMNS))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{last}{max(n, 2)}"
+    sheet.row_dimensions[1].height = 30
     sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    title = f"{plan.meta.title}: {t('doc.appendix2')}"
+    _xlsx_print(sheet, title, t("doc.page"), landscape=True, one_page=False)
+    legend = _xlsx_legend(book, plan, t)
+    _xlsx_print(legend, title, t("doc.page"), landscape=False, one_page=True)
     # the colophon (which plan, which version) on every printed page; the left part, so
     # page numbers can take the others. "&" starts a code in Excel's header and footer.
-    sheet.oddFooter.left.text = t("doc.colophon", title=plan.meta.title, version=plan.meta.version).replace("&", "&&")
-    _xlsx_legend(book, plan, t)
+    sheet.oddFooter.left.text = _xlsx_page_text(t("doc.colophon", title=plan.meta.title, version=plan.meta.version))
     when = document_date(plan)
     book.properties.creator = "roadmap"
     book.properties.lastModifiedBy = "roadmap"
@@ -178,17 +208,17 @@ def _row_height(values: list[Any], widths: list[int]) -> float:
 
     Excel and LibreOffice do not grow rows for wrapped text in a file they did not lay out
     themselves, so a printed action plan would cut its cells off; estimate it here
-    (a 10-point font fits about 1.25 characters per unit of column width).
+    (XLSX_CHARS_PER_UNIT characters per unit of column width).
     """
     import math
 
     lines = 1
     for value, width in zip(values, widths):
         text = "" if value is None else str(value)
-        per_line = max(int(width * 1.25) - 1, 1)
+        per_line = max(int(width * XLSX_CHARS_PER_UNIT) - 1, 1)
         needed = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
         lines = max(lines, needed)
-    return round(13 * lines + 3, 1)
+    return round(14.5 * lines + 3, 1)
 
 
 def _xlsx_values(row: Row) -> list[Any]:
@@ -210,7 +240,7 @@ def _xlsx_values(row: Row) -> list[Any]:
     ]
 
 
-def _xlsx_legend(book: Any, plan: Roadmap, t: Catalogue) -> None:
+def _xlsx_legend(book: Any, plan: Roadmap, t: Catalogue) -> Any:
     """A second sheet naming the stages and directions, and what each colour means."""
     from openpyxl.styles import Font, PatternFill
 
@@ -247,6 +277,7 @@ def _xlsx_legend(book: Any, plan: Roadmap, t: Catalogue) -> None:
         xlsx_cell(sheet, r, 1, direction.number).font = plain
         xlsx_cell(sheet, r, 2, direction.name).font = plain
         r += 1
+    return sheet
 
 
 # ---------------------------------------------------------------------------------------
@@ -344,17 +375,47 @@ def _docx_text(cell: Any, text: str, *, bold: bool = False, colour: Any = None, 
 def to_docx(plan: Roadmap, t: Catalogue) -> bytes:
     title = f"{plan.meta.title}: {t('doc.appendix2')}"
     document = docx_new(plan, title, landscape=True)
+    docx_page_numbers(document, t("doc.page"))
     document.add_heading(plan.meta.title, level=1)
     document.add_heading(t("doc.appendix2"), level=2)
     docx_table(document, plan, t, action_plan(plan, t))
-    for section in document.sections:  # the colophon on every page: which plan, which version
-        section.footer.paragraphs[0].text = t("doc.colophon", title=plan.meta.title, version=plan.meta.version)
+    docx_colophon(document, t("doc.colophon", title=plan.meta.title, version=plan.meta.version))
     return docx_bytes(document, plan)
 
 
-def render(plan: Roadmap, fmt: str, *, lang: str | None = None) -> bytes:
+def typst_widths(keys: tuple[str, ...]) -> list[float]:
+    """Relative column widths of the printed table (the Word table's, in cm)."""
+    return [WIDTHS[k] for k in keys]
+
+
+def to_pdf(plan: Roadmap, t: Catalogue, *, paper: str | None = None) -> bytes:
+    """The action plan as landscape pages whose header row repeats, rows never split."""
+    from . import typeset
+    from .documents import meta_line
+    from .office import document_date
+    from .templating import typst_environment
+
+    keys = columns(plan)
+    when = document_date(plan)
+    as_of = plan.meta.as_of.isoformat() if plan.meta.as_of else None
+    source = typst_environment().get_template("typst/action_plan.typ.j2").render(
+        **context(plan, t),
+        title=f"{plan.meta.title}: {t('doc.appendix2')}",
+        widths=typst_widths(keys),
+        meta_line=meta_line(plan, t, as_of),
+        table_paper=paper or "a4",
+        date=when,
+        lang=t.lang,
+        font=typeset.FONT,
+    )
+    return typeset.compile_document(source, "pdf", when=when)
+
+
+def render(plan: Roadmap, fmt: str, *, lang: str | None = None, paper: str | None = None) -> bytes:
     """The action plan in one of FORMATS, as the bytes of the file."""
     t = catalogue(lang or plan.meta.language)
+    if fmt == "pdf":
+        return to_pdf(plan, t, paper=paper)
     if fmt == "csv":
         return to_csv(plan, t).encode("utf-8")
     if fmt == "md":

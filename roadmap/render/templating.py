@@ -54,3 +54,50 @@ def _num(value: float) -> str:
     """Coordinates with two decimals and no trailing zeros: stable, compact SVG."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+class Typst(str):
+    """typst markup or code made by roadmap itself: the typst environment prints it as is."""
+
+
+def _typst_finalize(value: object) -> object:
+    """Every value a typst template prints is plan text, escaped, unless it is `Typst`."""
+    if isinstance(value, Typst) or isinstance(value, (int, float)) or value is None:
+        return "" if value is None else value
+    from .typeset import escape
+
+    return escape(value)
+
+
+@lru_cache(maxsize=1)
+def typst_environment() -> Any:
+    """Templates of typst documents (templates/typst/): plan text is escaped by default."""
+    import jinja2
+
+    from .typeset import string
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.templates_dir())),
+        autoescape=False,
+        finalize=_typst_finalize,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["str"] = lambda value: Typst(string(value))
+    env.filters["pt"] = lambda value: Typst(f"{float(value):.2f}pt")
+    env.filters["fill"] = _fill
+    env.filters["typst"] = Typst  # a macro's output: typst the template itself wrote
+    return env
+
+
+def _fill(message: str, **code: str) -> Typst:
+    """A message with typst code where its {placeholders} are ("Page {page} of {pages}")."""
+    import re
+
+    from .typeset import escape
+
+    parts = re.split(r"\{(\w+)\}", message)
+    out = [escape(part) if k % 2 == 0 else code[part] for k, part in enumerate(parts)]
+    return Typst("".join(out))

@@ -14,9 +14,9 @@ from ..i18n import Catalogue, catalogue
 from ..model import Roadmap, Status, Task
 from . import palette
 from .rows import calendar_years, directions, row_order, years_text
-from .scene import Line, Rect, Scene, Text, to_dot, to_svg
+from .scene import Line, Rect, Scene, Text, to_svg
 
-FORMATS = ("svg", "png", "mermaid")
+FORMATS = ("svg", "png", "pdf", "mermaid")
 
 MARGIN = 20.0
 LABEL_W = 330.0
@@ -173,7 +173,7 @@ def mermaid(plan: Roadmap, as_of: dt.date, t: Catalogue) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(plan: Roadmap, fmt: str, *, as_of: dt.date, lang: str | None = None) -> bytes:
+def render(plan: Roadmap, fmt: str, *, as_of: dt.date, lang: str | None = None, paper: str | None = None) -> bytes:
     """The timeline in one of FORMATS, as the bytes of the file."""
     t = catalogue(lang or plan.meta.language)
     if fmt == "mermaid":
@@ -181,6 +181,6 @@ def render(plan: Roadmap, fmt: str, *, as_of: dt.date, lang: str | None = None) 
     drawing = scene(plan, as_of, t)
     if fmt == "svg":
         return to_svg(drawing).encode("utf-8")
-    from .graphviz_engine import render as run
+    from .flowchart import print_drawing
 
-    return run(to_dot(drawing), fmt, engine="neato")
+    return print_drawing(to_svg(drawing), fmt, plan, paper=paper, lang=lang)
