@@ -159,7 +159,11 @@ def documents_png_size(png: bytes) -> tuple[int, int]:
 
 @pytest.fixture(scope="module")
 def kg_pdf_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return hostile_plan(tmp_path_factory.mktemp("print") / "kg.yaml")
+    from roadmap.identity import Identity, meta
+
+    plan = hostile_plan(tmp_path_factory.mktemp("print") / "kg.yaml")
+    meta(plan, Identity(authors=["Aigul Usenova|Ministry of Economy|Chair"], contact="group@example.kg"), today=AS_OF)
+    return plan
 
 
 @pytest.fixture(scope="module")
@@ -172,10 +176,13 @@ def test_green_paper_pdf_has_title_page_contents_and_page_numbers(green_paper_pd
     found = pages(green_paper_pdf)
     (size, title), (_, contents) = found[0], found[1]
     assert size_is(size, A4, landscape=False)
-    assert "Model of a Creative Economy Development Road Map in Central Asian Countries: Kyrgyzstan" in flat(title)
-    assert "Version 1" in title and "Working group" in title and "Page " not in title  # no number on the title page
+    assert "Road map for the development of the creative economy: Kyrgyzstan" in flat(title)
+    # the country's own document, crediting the model it was adapted from
+    assert "Adapted from \u201cModel of a Creative Economy Development Road Map in Central Asian Countries\u201d" in flat(title)
+    assert "Version 1" in title and "Page " not in title  # no number on the title page
+    assert "Working group" in title and "Aigul Usenova" in title and "Contact: group@example.kg" in flat(title)
     assert flat(contents).startswith("Contents")
-    for entry in ("1. Introduction", "2.4. Strategic directions", "6. Finance", "Stage 2. Building trust", "Appendix 1. Flowchart", "Appendix 2. Action plan", "Changes from the model"):
+    for entry in ("1. Introduction", "2.4. Strategic directions", "6. Finance", "Stage 2. Building trust", "Appendix 1. Block Diagram", "Appendix 2. Recommended action plan", "Changes from the model"):
         assert entry in flat(contents), entry
     numbered = found[1:]
     for n, (_, text) in enumerate(numbered, start=1):
@@ -191,12 +198,12 @@ def test_green_paper_pdf_puts_the_flowchart_on_a3_and_the_action_plan_on_landsca
     a3 = [k for k, (size, _) in enumerate(found) if size_is(size, A3, landscape=True)]
     assert a3 and a3 == list(range(a3[0], a3[0] + len(a3)))  # one page, or strips of rows on pages in a row
     assert "Appendix 1. Flowchart of the road map" in found[a3[0]][1]
-    assert "Appendix 1. Flowchart (continued, part 2 of 2)" in found[a3[0] + 1][1]  # two added tasks stack cells
+    assert "Appendix 1. Block Diagram of the Roadmap for the Development of Creative Economy in Central Asia (continued, part 2 of 2)" in found[a3[0] + 1][1]  # two added tasks stack cells
     table = [text for size, text in found if size_is(size, A4, landscape=True)]
     assert len(table) >= 2
     for text in table:  # the header row is repeated on every page of the table
         assert "Persons involved" in text and "Expected results" in text
-    assert "Appendix 2. Action plan" in table[0]
+    assert "Appendix 2. Recommended action plan" in table[0]
     assert size_is(found[-1][0], A4, landscape=False) and "Changes from the model" in found[-1][1]
 
 
@@ -246,7 +253,8 @@ def test_xlsx_prints_landscape_fitted_with_title_page_numbers_and_header(kg_plan
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
     assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == "$1:$1" and sheet.freeze_panes == "A2"
-    assert sheet.oddHeader.center.text == "Model of a Creative Economy Development Road Map in Central Asian Countries: Kyrgyzstan: Appendix 2. Action plan"
+    assert sheet.oddHeader.center.text == "Road map for the development of the creative economy: Kyrgyzstan: Appendix 2. Action plan"
+    assert sheet.oddFooter.left.text == "Road map for the development of the creative economy: Kyrgyzstan \u00b7 version 1"
     assert sheet.oddFooter.center.text == "Page &P of &N"
     assert sheet["D2"].font.size == tables.XLSX_FONT_SIZE
     # printed size: the columns' width scaled to A4 landscape keeps 11 pt text at about 7 pt

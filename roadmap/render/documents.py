@@ -276,13 +276,6 @@ def meta_line(plan: Roadmap, t: Catalogue, as_of: str | None) -> str:
     return " \u00b7 ".join(parts)
 
 
-def contact_text(plan: Roadmap) -> str:
-    contact = plan.meta.contact
-    if contact is None:
-        return ""
-    return " \u00b7 ".join(x for x in (contact.email, contact.website) if x)
-
-
 def to_pdf(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue, paper: str | None = None) -> bytes:
     """The Green Paper as print-ready PDF: title page, contents, page numbers, the flowchart
     on its own landscape A3 (or `paper`) page, the action plan as a landscape table."""
@@ -295,7 +288,7 @@ def to_pdf(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue
     data = context(plan, model=model, as_of=as_of, t=t)
     svg = flowchart(plan, "svg", lang=t.lang).decode("utf-8")
     placement = typeset.place(*typeset.svg_size(svg), paper or "a3", typeset.row_cuts(svg))
-    appendix1 = Typst(f"#place(hide(heading(level: 1)[{typeset.escape(t('doc.appendix1'))}]))")
+    appendix1 = Typst(f"#place(hide(heading(level: 1)[{typeset.escape(data['appendix']['appendix1'])}]))")
     keys = columns(plan)
     when = document_date(plan)
     source = typst_environment().get_template("typst/green_paper.typ.j2").render(
@@ -305,10 +298,9 @@ def to_pdf(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue
         widths=typst_widths(keys),
         markdown=lambda text, level: Typst(typeset.markdown(text, base_level=level)),
         meta_line=meta_line(plan, t, data["as_of"]),
-        contact=contact_text(plan),
         placement=placement,
         appendix1=appendix1,
-        continued=t("doc.continued", title=t("doc.appendix1"), part="{part}", parts="{parts}"),
+        continued=t("doc.continued", title=data["appendix"]["appendix1"], part="{part}", parts="{parts}"),
         margin=typeset.MARGIN_PT,
         table_paper="a4",  # the table reads best at 8 pt on A4; --paper sizes the flowchart page
         date=when,
