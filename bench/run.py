@@ -335,13 +335,10 @@ class Bench:
         return word in self.help[where]
 
     def prepare(self, sizes: list[int]) -> None:
-        import yaml  # PyYAML: only to read the seed's tasks
-
         kg = self.work / "kg.yaml"
         subprocess.run([self.roadmap, "init", "--country", "KG", "--start-year", "2024", "-o", str(kg), "--force"], cwd=self.work, capture_output=True, check=True)
         subprocess.run([self.roadmap, "schema", "-o", str(self.work / "schema.json")], cwd=self.work, capture_output=True, check=True)
         seed = kg.read_text(encoding="utf-8")
-        template = yaml.load(seed, Loader=yaml.CSafeLoader)["tasks"]
         model_file = self.work / "model.yaml"
         model_file.write_text(_model_text(self.roadmap), encoding="utf-8")
         for n in sizes:
@@ -350,19 +347,15 @@ class Bench:
                 (self.work / "kg-b.yaml").write_text(b, encoding="utf-8")
                 self.plans[n] = {"plan": "", "file": str(model_file), "kg": str(kg), "plan_b": str(self.work / "kg-b.yaml"), "task": "DAT-2"}
                 continue
-            started = time.perf_counter()
-            text, ids = make_plan(seed, template, n)
-            changed = frozenset(range(0, n - MODEL, 100))  # 1% of the tasks
-            text_b, _ = make_plan(seed, template, n, changed)
+            # In a child process: a child's peak memory as wait4 reports it starts from its
+            # parent's at fork, so this process must stay small.
             a, b = self.work / f"plan-{n}.yaml", self.work / f"plan-{n}-b.yaml"
-            a.write_text(text, encoding="utf-8")
-            b.write_text(text_b, encoding="utf-8")
-            self.plans[n] = {"plan": str(a), "file": str(a), "kg": str(a), "plan_b": str(b), "task": ids[len(ids) // 2]}
-            print(
-                f"plan of {n} tasks: {len(text) / 2**20:.1f} MB, {text.count(chr(10))} lines "
-                f"(generated in {time.perf_counter() - started:.1f} s)",
-                file=sys.stderr,
+            made = subprocess.run(
+                [sys.executable, __file__, "--generate", str(n), str(kg), str(a), str(b)], capture_output=True, text=True, check=True
             )
+            sys.stderr.write(made.stderr)
+            task = made.stdout.strip()
+            self.plans[n] = {"plan": str(a), "file": str(a), "kg": str(a), "plan_b": str(b), "task": task}
 
     # -- measuring ------------------------------------------------------------------------
 
@@ -521,6 +514,25 @@ def targets(cells: list[Cell]) -> list[tuple[str, bool | None, str]]:
     return out
 
 
+def generate(n: int, seed_path: Path, a: Path, b: Path) -> None:
+    """Write plan a of n tasks and plan b with 1% of them changed; print a task id to tick."""
+    import yaml  # PyYAML: only to read the seed's tasks
+
+    started = time.perf_counter()
+    seed = seed_path.read_text(encoding="utf-8")
+    template = yaml.load(seed, Loader=yaml.CSafeLoader)["tasks"]
+    text, ids = make_plan(seed, template, n)
+    a.write_text(text, encoding="utf-8")
+    changed = frozenset(range(0, n - MODEL, 100))  # 1% of the tasks
+    b.write_text(make_plan(seed, template, n, changed)[0], encoding="utf-8")
+    print(
+        f"plan of {n} tasks: {len(text) / 2**20:.1f} MB, {text.count(chr(10))} lines "
+        f"(generated in {time.perf_counter() - started:.1f} s)",
+        file=sys.stderr,
+    )
+    print(ids[len(ids) // 2])
+
+
 def machine() -> dict[str, Any]:
     cpu = ""
     try:
@@ -540,6 +552,10 @@ def machine() -> dict[str, Any]:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--generate"]:
+        n, seed, a, b = sys.argv[2:6]
+        generate(int(n), Path(seed), Path(a), Path(b))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=None, help="comma-separated task counts (default 30,1000,10000,50000)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per cell after one warm-up (default 5)")
