@@ -421,7 +421,7 @@ def _render(kind: str, plan: Optional[Path], fmt: Optional[str], output: Optiona
     chosen = pick_format(kind, fmt, output)
     if output is None and is_binary(chosen) and sys.stdout.isatty():
         raise BadValue(f"{chosen.upper()} is a binary format: give -o FILE")
-    data = render_file(kind, _plan(plan), fmt=chosen, output=output, **options)
+    data = render_file(kind, _plan(plan), fmt=chosen, output=output, say=_warn, **options)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

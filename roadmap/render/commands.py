@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from pathlib import Path
+from typing import Callable
 
 from ..errors import BadValue
 from ..model import Roadmap
@@ -56,8 +57,12 @@ def render_file(
     output: Path | None = None,
     details: bool = False,
     as_of: dt.date | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> bytes:
-    """Draw one document of the road map; write it to `output` (atomically) when given."""
+    """Draw one document of the road map; write it to `output` (atomically) when given.
+
+    `say` hears what the user should know about the drawing (a plan too large to draw).
+    """
     from ..store import load, write_bytes_atomic
 
     fmt = pick_format(kind, fmt, output)
@@ -68,6 +73,7 @@ def render_file(
     options: dict[str, object] = {}
     if kind == "flowchart":
         options["details"] = details
+        options["say"] = say
     if kind in ("timeline", "green-paper"):
         options["as_of"] = as_of or doc.plan.meta.as_of or dt.date.today()
     if kind == "green-paper":

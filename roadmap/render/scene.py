@@ -82,9 +82,18 @@ def _q(text: str) -> str:
 _CHAR = 0.6
 
 
-def to_dot(scene: Scene) -> str:
-    """The same drawing for Graphviz (`layout=neato`, every node pinned); y grows downwards."""
+def to_dot(scene: Scene, *, points: bool = False) -> str:
+    """The same drawing for Graphviz (`layout=neato`, every node pinned); y grows downwards.
+
+    `points=True` writes the positions in points, for `neato -n` (no layout run).
+    """
     font = palette.FONT
+
+    def pos(x: float, y: float) -> str:
+        if points:
+            return f'pos="{round(x / 72, 4) * 72:.4f},{round(y / 72, 4) * 72:.4f}"'
+        return f'pos="{_in(x)},{_in(y)}!"'
+
     out = [
         "digraph scene {",
         f'  graph [layout=neato, pad=0.1, fontname="{font}", bgcolor="white"];',
@@ -92,8 +101,9 @@ def to_dot(scene: Scene) -> str:
         f'  edge [fontname="{font}"];',
     ]
     # Two invisible corner points keep the whole canvas, margins included.
-    out.append('  c0 [shape=point, style=invis, width=0.01, pos="0,0!"];')
-    out.append(f'  c1 [shape=point, style=invis, width=0.01, pos="{_in(scene.width)},{_in(-scene.height)}!"];')
+    corner = pos(0, 0) if points else 'pos="0,0!"'
+    out.append(f"  c0 [shape=point, style=invis, width=0.01, {corner}];")
+    out.append(f'  c1 [shape=point, style=invis, width=0.01, {pos(scene.width, -scene.height)}];')
     for n, item in enumerate(scene.items):
         name = f"i{n}"
         if isinstance(item, Rect):
@@ -101,12 +111,12 @@ def to_dot(scene: Scene) -> str:
             colour = item.stroke if item.stroke != "none" else item.fill
             out.append(
                 f'  {name} [shape=box, label="", style="{style}", fillcolor="{item.fill}", color="{colour}", '
-                f'width={_in(item.w)}, height={_in(item.h)}, pos="{_in(item.x + item.w / 2)},{_in(-(item.y + item.h / 2))}!"];'
+                f'width={_in(item.w)}, height={_in(item.h)}, {pos(item.x + item.w / 2, -(item.y + item.h / 2))}];'
             )
         elif isinstance(item, Line):
             # a line is an edge between two invisible pinned points
-            out.append(f'  {name}a [shape=point, style=invis, width=0.01, pos="{_in(item.x1)},{_in(-item.y1)}!"];')
-            out.append(f'  {name}b [shape=point, style=invis, width=0.01, pos="{_in(item.x2)},{_in(-item.y2)}!"];')
+            out.append(f'  {name}a [shape=point, style=invis, width=0.01, {pos(item.x1, -item.y1)}];')
+            out.append(f'  {name}b [shape=point, style=invis, width=0.01, {pos(item.x2, -item.y2)}];')
             style = "dashed" if item.dashed else "solid"
             out.append(
                 f'  {name}a -> {name}b [dir=none, color="{item.stroke}", penwidth={item.width:g}, style={style}];'
@@ -126,7 +136,7 @@ def to_dot(scene: Scene) -> str:
             label = _q(item.text)[:-1] + just + '"'
             out.append(
                 f'  {name} [shape=plaintext, label={label}, fontname="{face}", fontsize={item.size:g}, '
-                f'fontcolor="{item.fill}", width={_in(w)}, height={_in(h)}, pos="{_in(cx)},{_in(-cy)}!"];'
+                f'fontcolor="{item.fill}", width={_in(w)}, height={_in(h)}, {pos(cx, -cy)}];'
             )
     out.append("}")
     return "\n".join(out) + "\n"

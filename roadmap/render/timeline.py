@@ -160,6 +160,6 @@ def render(plan: Roadmap, fmt: str, *, as_of: dt.date, lang: str | None = None) 
     drawing = scene(plan, as_of, t)
     if fmt == "svg":
         return to_svg(drawing).encode("utf-8")
-    from .graphviz_engine import render as run
+    from .graphviz_engine import render_pinned
 
-    return run(to_dot(drawing), fmt, engine="neato")
+    return render_pinned(lambda points: to_dot(drawing, points=points), fmt)
