@@ -164,6 +164,7 @@ def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
             else:
                 added.append((col.label, t.id))
     added_ids = {tid for _, tid in added}
+    by_id = {col.label: {t.id: t for t in col.plan.tasks} for col in columns}  # one map per plan, not a search per row
     rows: list[Row] = []
     for direction in directions:
         for tid in model_ids:
@@ -171,20 +172,16 @@ def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
             if task.direction == direction and tid not in added_ids:
                 rows.append(Row(tid, task.title, direction, None))
         for label, tid in added:
-            task = next(t for t in _plan(columns, label).tasks if t.id == tid)
+            task = by_id[label][tid]
             if task.direction == direction:
                 rows.append(Row(tid, task.title, direction, label))
     for row in rows:
         for col in columns:
-            task = next((t for t in col.plan.tasks if t.id == row.task), None)
+            task = by_id[col.label].get(row.task)
             if row.added_by is not None and row.added_by != col.label:
                 task = None  # the same id in another plan is that plan's own task
             row.cells[col.label] = _cell(col.plan, task, row) if task else None
     return Comparison(columns, rows)
-
-
-def _plan(columns: list[Column], label: str) -> Roadmap:
-    return next(c.plan for c in columns if c.label == label)
 
 
 def _cell(plan: Roadmap, task: Task, row: Row) -> Cell:
