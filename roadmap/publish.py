@@ -108,11 +108,12 @@ def publish(
         Output("proposals.html", lambda: _page("site/proposals.html.j2", {**site, **_proposals(plan, t)}, page("proposals.html"), t("site.proposals")), "proposals page"),
     ]
     written: list[Path] = []
-    for n, output in enumerate(outputs, start=1):
-        say(f"[{n}/{len(outputs)}] {output.name}: {output.label}")
-        target = folder / output.name
-        write_bytes_atomic(target, output.make())
-        written.append(target)
+    with flowchart.reused():  # drawn once per format, for the documents that embed it and for itself
+        for n, output in enumerate(outputs, start=1):
+            say(f"[{n}/{len(outputs)}] {output.name}: {output.label}")
+            target = folder / output.name
+            write_bytes_atomic(target, output.make())
+            written.append(target)
     return written
 
 

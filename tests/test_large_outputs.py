@@ -73,3 +73,27 @@ def test_word_documents_are_the_same_with_style_names_looked_up_once(monkeypatch
     assert cached == plain
     assert b'w:pStyle w:val="ListBullet"' in cached[0]["word/document.xml"]
     assert b'w:pStyle w:val="Heading1"' in cached[0]["word/document.xml"]
+
+
+def test_publish_draws_the_flowchart_once_per_format(kg_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from roadmap import publish
+    from roadmap.render import graphviz_engine
+
+    if graphviz_engine.system_dot() is None:
+        pytest.skip("system Graphviz is not installed")
+    runs: list[str] = []
+    real = graphviz_engine._run_system
+
+    def counted(dot: str, source: str, fmt: str, engine: str, flags: list[str] | None = None) -> bytes:
+        runs.append(f"{source.split(' ', 2)[1]} {fmt}")
+        return real(dot, source, fmt, engine, flags)
+
+    monkeypatch.setattr(graphviz_engine, "_run_system", counted)
+    publish.publish(kg_plan, tmp_path / "site", as_of=dt.date(2026, 6, 30))
+    assert sorted(runs) == ["flowchart pdf", "flowchart png", "flowchart svg", "scene png"]
+    site = tmp_path / "site"
+    svg = (site / "flowchart.svg").read_text(encoding="utf-8")
+    html = (site / "green-paper.html").read_text(encoding="utf-8")
+    assert "<title>CUL&#45;4&#45;&gt;CUL&#45;5</title>" in svg and "<title>CUL&#45;4&#45;&gt;CUL&#45;5</title>" in html
+    with zipfile.ZipFile(site / "green-paper.docx") as archive:
+        assert archive.read("word/media/image1.png") == (site / "flowchart.png").read_bytes()

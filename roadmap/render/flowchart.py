@@ -14,7 +14,8 @@ import functools
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from ..i18n import Catalogue, catalogue
 from ..model import Roadmap, Status, Task
@@ -492,6 +493,26 @@ def _summary_mermaid(plan: Roadmap, lang: str | None) -> str:
     return "\n".join(out) + "\n"
 
 
+_DRAWN: dict[tuple[int, str, bool, str | None], bytes] | None = None
+
+
+@contextmanager
+def reused() -> Iterator[None]:
+    """Inside, a plan drawn again in the same format is not drawn again.
+
+    `publish` puts the flowchart in the Green Paper (SVG in HTML, PNG in Word) and beside
+    it (SVG, PNG, PDF): one Graphviz run per format instead of one per document. The plan
+    must not change inside (publish loads it once and only reads it).
+    """
+    global _DRAWN
+    outer = _DRAWN
+    _DRAWN = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _DRAWN = outer
+
+
 def render(
     plan: Roadmap, fmt: str, *, details: bool = False, lang: str | None = None, say: Callable[[str], None] | None = None
 ) -> bytes:
@@ -500,6 +521,16 @@ def render(
     A plan with more than MAX_BOXES tasks is drawn as a summary (Mermaid too), and `say`
     is told so.
     """
+    key = (id(plan), fmt, details, lang)
+    if _DRAWN is not None and key in _DRAWN:
+        return _DRAWN[key]
+    image = _render(plan, fmt, details=details, lang=lang, say=say)
+    if _DRAWN is not None:
+        _DRAWN[key] = image
+    return image
+
+
+def _render(plan: Roadmap, fmt: str, *, details: bool, lang: str | None, say: Callable[[str], None] | None) -> bytes:
     if too_large(plan):
         if say is not None:
             say(
