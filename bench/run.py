@@ -381,16 +381,21 @@ class Bench:
                 cell.note = (cell.note + "; " if cell.note else "") + f"3 runs (warm-up took {sample.seconds:.0f} s)"
             if k >= runs:
                 break
+        if self.args.output:  # what is measured so far, should the run be stopped
+            self.args.output.write_text(json.dumps({"partial": True, "cells": [c.as_dict() for c in self.cells]}, indent=1) + "\n", encoding="utf-8")
         shown = f"{cell.median:8.3f} s  {cell.peak:7.1f} MB" if cell.runs else "       -"
         print(f"  {name:<28} {size:>6}  {shown}  {cell.skipped or ''}", file=sys.stderr, flush=True)
         return cell
 
-    def floors(self, sizes: list[int]) -> None:
+    def start_floors(self) -> None:
         py = sys.executable
         self.measure(FLOOR_PYTHON, MODEL, lambda k: [py, "-c", "pass"])
         app = self.work / "typer_app.py"
         app.write_text(TYPER_APP, encoding="utf-8")
         self.measure(FLOOR_TYPER, MODEL, lambda k: [py, str(app), "--name", "bench"])
+
+    def floors(self, sizes: list[int]) -> None:
+        py = sys.executable
         checker = tool("check-jsonschema")
         for n in sizes:
             plan = self.plans[n]["file"]
@@ -574,10 +579,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="roadmap-bench-") as tmp:
         bench = Bench(args, Path(tmp))
         bench.prepare(sizes)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
         if not args.no_floors:
             print("floors:", file=sys.stderr)
-            bench.floors(sizes)
+            bench.start_floors()
         bench.commands(sizes)
+        if not args.no_floors:
+            print("floors on the plans:", file=sys.stderr)
+            bench.floors(sizes)
     cells = bench.cells
     floor = next((c.median for c in cells if c.name == FLOOR_TYPER), None)
     # commands first (in the order they were measured), then the floors, each by size
