@@ -131,6 +131,21 @@ def inspect(
     path: Path, *, today: dt.date | None = None, warnings: bool = True
 ) -> tuple[Document | None, list[Finding]]:
     """Read and check a plan; return every finding instead of stopping at the first."""
+    # Parsing and validating allocate millions of objects and no garbage cycles: the cyclic
+    # collector would walk the growing plan again and again (16-20% of a large run). Pause
+    # it, then freeze what was loaded, which lives as long as the command (frozen objects
+    # are still freed when unreferenced).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _inspect(path, today=today, warnings=warnings)
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+
+def _inspect(path: Path, *, today: dt.date | None, warnings: bool) -> tuple[Document | None, list[Finding]]:
     label = label_for(path)
     try:
         form, text = TextForm.of(read_text(path, label))
@@ -178,18 +193,7 @@ def inspect_text(
 
 def load(path: Path, *, today: dt.date | None = None, warnings: bool = False) -> Document:
     """A valid plan, or PlanInvalid listing every error (warnings only when asked for)."""
-    # Parsing and validating allocate millions of objects and no garbage cycles: the cyclic
-    # collector would walk the growing plan again and again (16-20% of a large run). Pause
-    # it, then freeze what was loaded, which lives as long as the command (frozen objects
-    # are still freed when unreferenced).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        doc, findings = inspect(path, today=today, warnings=warnings)
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
+    doc, findings = inspect(path, today=today, warnings=warnings)
     errors = [f for f in findings if f.severity == "error"]
     if doc is None or errors:
         raise PlanInvalid(errors)
