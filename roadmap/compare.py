@@ -197,6 +197,7 @@ def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
             elif (col.country, t.id) not in added:
                 added.append((col.country, t.id))
     added_ids = {tid for _, tid in added}
+    by_id = {col.label: {t.id: t for t in col.plan.tasks} for col in columns}  # one map per plan, not a search per row
     rows: list[Row] = []
     for direction in directions:
         for tid in model_ids:
@@ -209,7 +210,7 @@ def build(plans: list[tuple[str, Roadmap]]) -> Comparison:
                 rows.append(Row(tid, task.title, direction, country))
     for row in rows:
         for col in columns:
-            task = next((t for t in col.plan.tasks if t.id == row.task), None)
+            task = by_id[col.label].get(row.task)
             if row.added_by is not None and row.added_by != col.country:
                 task = None  # the same id in another plan is that plan's own task
             row.cells[col.label] = _cell(col.plan, task, row) if task else None

@@ -133,11 +133,12 @@ def publish(
     check_folder(folder, [o.name for o in outputs], plan_path)
     prepare_folder(folder, force=force)
     written: list[Path] = []
-    for n, output in enumerate(outputs, start=1):
-        say(f"[{n}/{len(outputs)}] {output.name}: {output.label}")
-        target = folder / output.name
-        write_bytes_atomic(target, output.make())
-        written.append(target)
+    with flowchart.reused():  # drawn once per format, for the documents that embed it and for itself
+        for n, output in enumerate(outputs, start=1):
+            say(f"[{n}/{len(outputs)}] {output.name}: {output.label}")
+            target = folder / output.name
+            write_bytes_atomic(target, output.make())
+            written.append(target)
     return written
 
 

@@ -222,3 +222,26 @@ def test_unwritable_places_give_a_message_not_a_traceback(tmp_path, cli, kg_plan
             assert kg_plan.read_bytes() == before
         finally:
             os.chmod(folder, 0o700)
+
+
+def test_an_edit_validates_only_what_it_changed_and_gets_the_same_plan(kg_plan: Path) -> None:
+    from roadmap.changes import Change, apply_to_data
+    from roadmap.model import Roadmap
+
+    doc = store.load(kg_plan)
+    changes = [
+        Change(("tasks", "DAT-2", "status"), "planned", "in_progress"),
+        Change(("tasks", "FIN-1", "owner"), None, {"name": "B. Toktogulov"}),
+        Change(("history", len(doc.data["history"])), None, {"date": "2026-06-30", "command": "tick", "field": "status"}),
+    ]
+    data = doc.data
+    for change in changes:
+        data = apply_to_data(data, change)
+    plan = store._revalidated(doc, data)
+    assert plan is not None and plan == Roadmap.model_validate(data)
+    assert plan.task("DAT-2").status.value == "in_progress" and plan.task("FIN-1").owner.name == "B. Toktogulov"
+    assert plan.tasks[0] is doc.plan.tasks[0]  # untouched tasks are not validated again
+    invalid = apply_to_data(doc.data, Change(("tasks", "DAT-2", "year_start"), 2, 9))
+    assert store._revalidated(doc, invalid) is None  # the full validation locates the problem
+    meta = apply_to_data(doc.data, Change(("meta", "title"), doc.data["meta"]["title"], "New"))
+    assert store._revalidated(doc, meta) is None

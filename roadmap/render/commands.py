@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from pathlib import Path
+from typing import Callable
 
 from ..errors import BadValue
 from ..model import Roadmap
@@ -90,8 +91,12 @@ def render_file(
     as_of: dt.date | None = None,
     model: Path | None = None,
     paper: str | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> bytes:
-    """Draw one document of the road map; write it to `output` (atomically) when given."""
+    """Draw one document of the road map; write it to `output` (atomically) when given.
+
+    `say` hears what the user should know about the drawing (a plan too large to draw).
+    """
     from ..store import check_output, load, write_output
 
     fmt = pick_format(kind, fmt, output)
@@ -112,6 +117,7 @@ def render_file(
         options["paper"] = paper
     if kind == "flowchart":
         options["details"] = details
+        options["say"] = say
     if kind in ("timeline", "green-paper"):
         options["as_of"] = as_of or doc.plan.meta.as_of or dt.date.today()
     if kind == "green-paper":

@@ -10,9 +10,12 @@ text, so a long Cyrillic box grows its row instead of overlapping its neighbour.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from dataclasses import dataclass, field
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from ..i18n import Catalogue, catalogue
 from ..model import Roadmap, Status, Task
@@ -139,17 +142,27 @@ class _Canvas:
 
     Text is drawn as borderless nodes laid over the shapes, not as HTML-like labels: the
     WebAssembly Graphviz is built without them, and this way both builds draw the same.
+
+    Positions are written in inches and pinned (`pos="x,y!"`, any neato draws them), or,
+    with `points=True`, in points for `neato -n`, which skips the layout altogether: the
+    same coordinates (the inches rounded as before, times 72), so the same drawing.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, points: bool = False) -> None:
         self.lines: list[str] = []
+        self.points = points
+
+    def pos(self, x: float, y: float) -> str:
+        if self.points:
+            return f'pos="{round(x / 72, 4) * 72:.4f},{round(y / 72, 4) * 72:.4f}"'
+        return f'pos="{_in(x)},{_in(y)}!"'
 
     def rect(self, name: str, x: float, y: float, w: float, h: float, fill: str, line: str, *, dashed: bool = False, tooltip: str = "") -> None:
         style = "filled,dashed" if dashed else "filled"
         extra = f", tooltip={_q(tooltip)}" if tooltip else ""
         self.lines.append(
             f'  {_q(name)} [label="", fillcolor="{fill}", color="{line}", style="{style}", '
-            f'width={_in(w)}, height={_in(h)}, pos="{_in(x)},{_in(-y)}!"{extra}];'
+            f'width={_in(w)}, height={_in(h)}, {self.pos(x, -y)}{extra}];'
         )
 
     def block(self, name: str, x: float, y: float, w: float, parts: list[Part]) -> None:
@@ -164,7 +177,7 @@ class _Canvas:
             label_text = "\n".join(lines)
             self.lines.append(
                 f'  "{name}:{k}" [shape=plaintext, style="", fontname="{font}", fontsize={size:g}, '
-                f'fontcolor="{colour}", width={_in(w)}, height={_in(h)}, pos="{_in(x)},{_in(-(top + h / 2))}!", '
+                f'fontcolor="{colour}", width={_in(w)}, height={_in(h)}, {self.pos(x, -(top + h / 2))}, '
                 f'label={_q(label_text)}];'
             )
             top += h
@@ -174,13 +187,17 @@ class _Canvas:
         return sum(_lines_height(len(lines), size) for lines, size, _, _ in parts if lines)
 
 
-def dot(plan: Roadmap, *, details: bool = False, lang: str | None = None) -> str:
-    """The flowchart as DOT with pinned positions (renders with any Graphviz 2.40+)."""
+def dot(plan: Roadmap, *, details: bool = False, lang: str | None = None, points: bool = False) -> str:
+    """The flowchart as DOT with pinned positions (renders with any Graphviz 2.40+).
+
+    `points=True` writes the positions in points for `neato -n` (no layout run: linear in
+    the number of boxes, where neato's own pass over pinned nodes grows with their square).
+    """
     t = catalogue(lang or plan.meta.language)
     rows, spans = layout(plan, t, details=details)
     tracked = plan.meta.kind == "plan"
     width = LABEL_W + GAP + (spans[-1][1] + 1) * (COL_W + GAP) - GAP if spans else LABEL_W
-    canvas = _Canvas()
+    canvas = _Canvas(points)
     font = palette.FONT
 
     y = 0.0
@@ -366,17 +383,183 @@ def mermaid(plan: Roadmap, *, details: bool = False, lang: str | None = None) ->
     return "\n".join(out) + "\n"
 
 
-def render(plan: Roadmap, fmt: str, *, details: bool = False, lang: str | None = None, paper: str | None = None) -> bytes:
-    """The flowchart in one of FORMATS, as the bytes of the file."""
-    if fmt == "mermaid":
-        return mermaid(plan, details=details, lang=lang).encode("utf-8")
-    source = dot(plan, details=details, lang=lang)
-    if fmt == "dot":
-        return source.encode("utf-8")
-    from .graphviz_engine import render as run
+# A plan with more tasks than this is drawn as a summary (tasks per direction and stage).
+# Print stops being legible long before (1,000 tasks already make a poster 16 m tall), but
+# the SVG is also a working file: opened in a browser, zoomed and searched by task id, it
+# serves up to about 10,000 boxes (some 10 MB and 40,000 elements). Beyond that browsers
+# open it slowly or not at all, and Graphviz itself runs out of memory (it crashed at
+# 50,000), so one box per task no longer helps anyone.
+MAX_BOXES = 10_000
 
-    image = run(source, "svg", engine="neato")
-    svg = palette.svg_fonts(image.decode("utf-8"))
+
+def too_large(plan: Roadmap) -> bool:
+    return len(plan.tasks) > MAX_BOXES
+
+
+def summary_dot(plan: Roadmap, *, lang: str | None = None, points: bool = False) -> str:
+    """Directions x stages with the number of tasks in each cell by status, for plans too large to draw."""
+    t = catalogue(lang or plan.meta.language)
+    tracked = plan.meta.kind == "plan"
+    canvas = _Canvas(points)
+    font = palette.FONT
+    stage_list = stages(plan)
+    col = COL_W * 1.3
+    width = LABEL_W + GAP + len(stage_list) * (col + GAP) - GAP
+
+    def cx(j: int) -> float:
+        return LABEL_W + GAP + j * (col + GAP) + col / 2
+
+    counts: dict[tuple[str, str], dict[Status, int]] = {}
+    for task in plan.tasks:
+        cell = counts.setdefault((task.direction, task.stage), {})
+        cell[task.status] = cell.get(task.status, 0) + 1
+    y = 0.0
+    title = [
+        (_wrap(plan.meta.title, width, 13), 13.0, BOLD, palette.TEXT),
+        ([t("flowchart.heading")], SIZE, font, palette.MUTED),
+        (_wrap(t("flowchart.summary", count=len(plan.tasks), limit=MAX_BOXES), width, SIZE), SIZE, ITALIC, palette.MUTED),
+    ]
+    title_h = canvas.height(title) + 4
+    canvas.block("title", width / 2, y + title_h / 2, width, title)
+    y += title_h + ROW_GAP
+    heads = [
+        [
+            ([t("flowchart.stage", number=stage.number)], SMALL, font, palette.HEADER_TEXT),
+            (_wrap(stage.name, col, HEAD), HEAD, font, palette.HEADER_TEXT),
+        ]
+        for stage in stage_list
+    ]
+    corner: list[Part] = [(_wrap(t("flowchart.corner"), LABEL_W, HEAD), HEAD, BOLD, palette.HEADER_TEXT)]
+    head_h = 2 * PAD + max(canvas.height(p) for p in [*heads, corner])
+    cy = y + head_h / 2
+    canvas.rect("corner", LABEL_W / 2, cy, LABEL_W, head_h, palette.HEADER_FILL, palette.HEADER_FILL)
+    canvas.block("corner", LABEL_W / 2, cy, LABEL_W, corner)
+    for j, (stage, parts) in enumerate(zip(stage_list, heads)):
+        canvas.rect(f"stage:{stage.id}", cx(j), cy, col, head_h, palette.HEADER_FILL, palette.HEADER_FILL)
+        canvas.block(f"stage:{stage.id}", cx(j), cy, col, parts)
+    y += head_h + ROW_GAP
+    order = (Status.done, Status.in_progress, Status.planned, Status.not_needed)
+    for number, direction in enumerate(directions(plan)):
+        label = _wrap(f"{direction.number}. {direction.name}", LABEL_W, SIZE)
+        cells = []
+        for stage in stage_list:
+            found = counts.get((direction.id, stage.id), {})
+            total = sum(found.values())
+            lines = [t("flowchart.summary_cell", count=total)]
+            if tracked and total:
+                lines += [f"{t(f'status.{s.value}')}: {found[s]}" for s in order if found.get(s)]
+            cells.append(lines)
+        h = 2 * PAD + max([_lines_height(len(label), SIZE)] + [_lines_height(len(c), SIZE) for c in cells])
+        middle = y + h / 2
+        canvas.rect(f"row:{number}", LABEL_W / 2, middle, LABEL_W, h, palette.ROW_FILL, palette.ROW_FILL)
+        canvas.block(f"row:{number}", LABEL_W / 2, middle, LABEL_W, [(label, SIZE, BOLD, palette.TEXT)])
+        for j, lines in enumerate(cells):
+            name = f"cell:{direction.id}:{stage_list[j].id}"
+            canvas.rect(name, cx(j), middle, col, h, palette.MODEL_FILL, palette.MODEL_LINE)
+            canvas.block(name, cx(j), middle, col, [(lines, SIZE, font, palette.TEXT)])
+        y += h + ROW_GAP
+    out = [
+        "digraph flowchart {",
+        f'  graph [layout=neato, splines=false, outputorder=edgesfirst, pad=0.3, fontname="{font}", bgcolor="white"];',
+        f'  node [shape=box, fixedsize=true, fontname="{font}", fontsize={SIZE:g}, fontcolor="{palette.TEXT}", '
+        'style="filled", penwidth=1.2, margin=0];',
+        *canvas.lines,
+        "}",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _summary_mermaid(plan: Roadmap, lang: str | None) -> str:
+    """The summary in Mermaid: one row per direction, one node per stage with its counts."""
+    t = catalogue(lang or plan.meta.language)
+    tracked = plan.meta.kind == "plan"
+    counts: dict[tuple[str, str], dict[Status, int]] = {}
+    for task in plan.tasks:
+        cell = counts.setdefault((task.direction, task.stage), {})
+        cell[task.status] = cell.get(task.status, 0) + 1
+    used: dict[str, str] = {}
+    out = ["flowchart TB", f'  note["{_m(t("flowchart.summary", count=len(plan.tasks), limit=MAX_BOXES))}"]']
+    groups = ["note"]
+    for direction in directions(plan):
+        did = _mid(used, f"row:{direction.id}")
+        out += [f'  subgraph {did}["{_m(f"{direction.number}. {direction.name}")}"]', "    direction LR"]
+        for stage in stages(plan):
+            found = counts.get((direction.id, stage.id), {})
+            label = f"<b>{_m(t('flowchart.stage', number=stage.number))}</b><br/>{_m(t('flowchart.summary_cell', count=sum(found.values())))}"
+            if tracked:
+                label += "".join(f"<br/>{_m(t(f'status.{s.value}'))}: {n}" for s, n in sorted(found.items(), key=lambda x: list(Status).index(x[0])))
+            out.append(f'    {_mid(used, f"cell:{direction.id}:{stage.id}")}["{label}"]')
+        out.append("  end")
+        groups.append(did)
+    out += [f"  {a} ~~~ {b}" for a, b in zip(groups, groups[1:])]
+    return "\n".join(out) + "\n"
+
+
+_DRAWN: dict[tuple[int, str, bool, str | None, str | None], bytes] | None = None
+
+
+@contextmanager
+def reused() -> Iterator[None]:
+    """Inside, a plan drawn again in the same format is not drawn again.
+
+    `publish` puts the flowchart in the Green Paper (SVG in HTML, PNG in Word) and beside
+    it (SVG, PNG, PDF): one Graphviz run per format instead of one per document. The plan
+    must not change inside (publish loads it once and only reads it).
+    """
+    global _DRAWN
+    outer = _DRAWN
+    _DRAWN = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _DRAWN = outer
+
+
+def render(
+    plan: Roadmap,
+    fmt: str,
+    *,
+    details: bool = False,
+    lang: str | None = None,
+    paper: str | None = None,
+    say: Callable[[str], None] | None = None,
+) -> bytes:
+    """The flowchart in one of FORMATS, as the bytes of the file.
+
+    A plan with more than MAX_BOXES tasks is drawn as a summary (Mermaid too), and `say`
+    is told so.
+    """
+    key = (id(plan), fmt, details, lang, paper)
+    if _DRAWN is not None and key in _DRAWN:
+        return _DRAWN[key]
+    image = _render(plan, fmt, details=details, lang=lang, paper=paper, say=say)
+    if _DRAWN is not None:
+        _DRAWN[key] = image
+    return image
+
+
+def _render(
+    plan: Roadmap, fmt: str, *, details: bool, lang: str | None, paper: str | None, say: Callable[[str], None] | None
+) -> bytes:
+    if too_large(plan):
+        if say is not None:
+            say(
+                f"{len(plan.tasks):,} tasks are too many to draw one box each (the limit is {MAX_BOXES:,}): "
+                "drawing the number of tasks per direction and stage instead; "
+                "render action-plan lists every task"
+            )
+        if fmt == "mermaid":
+            return _summary_mermaid(plan, lang).encode("utf-8")
+        make = functools.partial(summary_dot, plan, lang=lang)
+    else:
+        if fmt == "mermaid":
+            return mermaid(plan, details=details, lang=lang).encode("utf-8")
+        make = functools.partial(dot, plan, details=details, lang=lang)
+    if fmt == "dot":
+        return make().encode("utf-8")
+    from .graphviz_engine import render_pinned
+
+    svg = palette.svg_fonts(render_pinned(lambda points: make(points=points), "svg").decode("utf-8"))
     if fmt == "svg":
         return svg.encode("utf-8")
     return print_drawing(svg, fmt, plan, paper=paper, lang=lang)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import RoadmapError
 
@@ -55,20 +56,49 @@ def render(source: str, fmt: str, *, engine: str = "dot") -> bytes:
     return _run_wasm(source, fmt, engine)
 
 
-def _run_system(dot: str, source: str, fmt: str, engine: str) -> bytes:
+def render_pinned(source: Callable[..., str], fmt: str) -> bytes:
+    """A drawing whose every node is pinned: `source(points=...)` gives its DOT.
+
+    System Graphviz gets the positions in points and `neato -n`, which draws them as they
+    are without running a layout (linear in the nodes; neato's layout pass over pinned
+    nodes still grows with their square and crashed at 50,000 tasks). The WebAssembly
+    build has no `-n`, so it gets the pinned inches and runs neato: the same drawing.
+    """
+    dot = system_dot()
+    if dot is not None:
+        return _run_system(dot, source(points=True), fmt, "neato", ["-n"])
+    if fmt not in WASM_FORMATS:
+        raise GraphvizMissing(f"{fmt.upper()} output needs the Graphviz program, which is not installed: {INSTALL_HINT}")
+    return _run_wasm(source(points=False), fmt, "neato")
+
+
+def _run_system(dot: str, source: str, fmt: str, engine: str, flags: list[str] | None = None) -> bytes:
     # -Tpng:cairo and -Tpdf:cairo give anti-aliased text through pango (fonts by name).
     device = {"png": "png:cairo", "pdf": "pdf:cairo"}.get(fmt, fmt)
     extra = ["-Gdpi=150"] if fmt == "png" else []
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}  # cairo's PDF creation date
     proc = subprocess.run(
-        [dot, f"-K{engine}", f"-T{device}", *extra], input=source.encode("utf-8"), capture_output=True, env=env, check=False
+        [dot, f"-K{engine}", *(flags or []), f"-T{device}", *extra], input=source.encode("utf-8"), capture_output=True, env=env, check=False
     )
     if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip()
-        raise GraphvizFailed(f"Graphviz could not draw the diagram: {message}")
+        raise GraphvizFailed(_failure(proc.returncode, proc.stderr.decode("utf-8", "replace").strip(), source))
     if fmt == "pdf":
         return _pin_pdf_dates(proc.stdout)
     return proc.stdout
+
+
+def _failure(code: int, message: str, source: str) -> str:
+    """What went wrong, also when Graphviz died without a word (a crash, or out of memory)."""
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        nodes = source.count("\n")
+        what = f"Graphviz crashed ({name}, signal {-code}) while drawing a diagram of about {nodes:,} lines of DOT"
+        hint = "it most likely ran out of memory; draw fewer tasks (a smaller plan, or --format mermaid)"
+        return f"{what}: {hint}" + (f"; it said: {message}" if message else "")
+    return f"Graphviz could not draw the diagram: {message or f'it stopped with exit code {code} and gave no reason'}"
 
 
 def _pin_pdf_dates(pdf: bytes) -> bytes:

@@ -125,7 +125,30 @@ def docx_new(plan: Roadmap, title: str, *, landscape: bool) -> Any:
     props.revision = 1
     props.language = plan.meta.language
     props.comments = ""
+    _cache_style_ids(document)
     return document
+
+
+def _cache_style_ids(document: Any) -> None:
+    """Look each style name up once per document.
+
+    python-docx resolves a style name (and whether it is the default) by scanning every
+    style in the XML on each paragraph, heading and table: a third of a Green Paper's
+    run. The names map to the same ids throughout one document, so remember them.
+    """
+    part = document.part
+    lookup = part.get_style_id
+    found: dict[tuple[str, Any], Any] = {}
+
+    def get_style_id(style_or_name: Any, style_type: Any) -> Any:
+        if not isinstance(style_or_name, str):
+            return lookup(style_or_name, style_type)
+        key = (style_or_name, style_type)
+        if key not in found:
+            found[key] = lookup(style_or_name, style_type)
+        return found[key]
+
+    part.get_style_id = get_style_id
 
 
 def docx_bytes(document: Any, plan: Roadmap) -> bytes:

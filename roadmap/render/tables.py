@@ -129,6 +129,8 @@ def _xlsx_print(sheet: Any, title: str, page: str, *, landscape: bool, one_page:
 
 
 def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
+    from copy import copy
+
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -149,19 +151,34 @@ def to_xlsx(plan: Roadmap, t: Catalogue) -> bytes:
         cell.border = border
         sheet.column_dimensions[get_column_letter(j)].width = width
     body = Font(name=OFFICE_FONT, size=XLSX_FONT_SIZE)
+    # Each kind of cell gets its style once; later cells of that kind share it. Setting
+    # font, alignment and border on every cell makes openpyxl hash the style objects each
+    # time (most of the run at 10,000 tasks). The first cell of each kind is styled as
+    # before, so the workbook's style tables, and the file, come out the same.
+    body_style: Any = None
+    status_styles: dict[Any, Any] = {}
     n = 1
     for row in all_rows(plan, t):
         n += 1
         values = _xlsx_values(row)
         for j, value in enumerate(values, start=1):
-            cell = xlsx_cell(sheet, n, j, value)
-            cell.font = body
-            cell.alignment = wrap
-            cell.border = border
+            cell = sheet.cell(row=n, column=j, value=value)
+            if body_style is None:
+                cell.font = body
+                cell.alignment = wrap
+                cell.border = border
+                body_style = copy(cell._style)
+            else:
+                cell._style = copy(body_style)
+            keep_text(cell)
         sheet.row_dimensions[n].height = _row_height(values, [w for _, w in XLSX_COLUMNS])
         if plan.meta.kind == "plan":
             status_cell = sheet.cell(row=n, column=len(values))
-            status_cell.fill = PatternFill("solid", fgColor=palette.hex_rgb(palette.FILL[row.status]))
+            if row.status not in status_styles:
+                status_cell.fill = PatternFill("solid", fgColor=palette.hex_rgb(palette.FILL[row.status]))
+                status_styles[row.status] = copy(status_cell._style)
+            else:
+                status_cell._style = copy(status_styles[row.status])
     last = get_column_letter(len(XLSX_COLUMNS))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{last}{max(n, 2)}"
@@ -196,8 +213,13 @@ def xlsx_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
     editing the cell in Excel keeps it text too. The value itself is unchanged, so
     reading the workbook back gives the plan's text.
     """
-    cell = sheet.cell(row=row, column=column, value=value)
-    if formula_like(value):
+    return keep_text(sheet.cell(row=row, column=column, value=value))
+
+
+def keep_text(cell: Any) -> Any:
+    """Mark a cell whose text looks like a formula as text (after any style is given to it:
+    the quote prefix is part of the cell's style)."""
+    if formula_like(cell.value):
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
