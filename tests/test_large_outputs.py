@@ -47,7 +47,7 @@ def test_excel_cells_share_one_style_per_kind_and_status(tmp_path: Path) -> None
     sheet = book.worksheets[0]
     assert sheet.max_row == 201
     body = {(c.font.name, c.font.sz, c.alignment.wrap_text, c.alignment.vertical, c.border.left.style, c.border.left.color.rgb) for row in sheet.iter_rows(min_row=2) for c in row}
-    assert body == {(office.OFFICE_FONT, 10.0, True, "top", "thin", "00BFBFBF")}
+    assert body == {(office.OFFICE_FONT, float(tables.XLSX_FONT_SIZE), True, "top", "thin", "00BFBFBF")}
     header = sheet.cell(row=1, column=1)
     assert header.font.bold and header.alignment.vertical == "center" and header.fill.fgColor.rgb == "001F4E79"
     fills = {}
@@ -90,7 +90,8 @@ def test_publish_draws_the_flowchart_once_per_format(kg_plan: Path, tmp_path: Pa
 
     monkeypatch.setattr(graphviz_engine, "_run_system", counted)
     publish.publish(kg_plan, tmp_path / "site", as_of=dt.date(2026, 6, 30))
-    assert sorted(runs) == ["flowchart pdf", "flowchart png", "flowchart svg", "scene png"]
+    # Graphviz draws the SVG once; PNG and PDF (and the Word picture) are set from it by typst
+    assert runs == ["flowchart svg"]
     site = tmp_path / "site"
     svg = (site / "flowchart.svg").read_text(encoding="utf-8")
     html = (site / "green-paper.html").read_text(encoding="utf-8")

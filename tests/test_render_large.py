@@ -12,8 +12,7 @@ import pytest
 
 from render_helpers import plan_of
 from roadmap.model import Origin, Roadmap, Status
-from roadmap.render import flowchart, graphviz_engine, scene, timeline
-from roadmap.i18n import catalogue
+from roadmap.render import flowchart, graphviz_engine
 from roadmap.resources import model_path
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="system Graphviz (apt-get install graphviz) is not installed")
@@ -65,18 +64,6 @@ def test_flowchart_of_300_tasks_with_neato_n_is_the_full_layout_drawing() -> Non
     assert_same_drawing(old, new)
     assert new.count('class="node"') == old.count('class="node"') > 300 * 3
     assert len(re.findall(r">KG&#45;[A-Z]+&#45;\d+ · NEW<", new)) == 270
-
-
-@needs_dot
-def test_timeline_dot_with_neato_n_is_the_full_layout_drawing() -> None:
-    plan = grown(120)
-    drawing = timeline.scene(plan, dt.date(2026, 6, 30), catalogue("en"))
-    dot = graphviz_engine.system_dot()
-    assert dot is not None
-    old = graphviz_engine._run_system(dot, scene.to_dot(drawing), "svg", "neato").decode()
-    new = graphviz_engine._run_system(dot, scene.to_dot(drawing, points=True), "svg", "neato", ["-n"]).decode()
-    assert_same_drawing(old, new)
-    assert len(re.findall(r">KG&#45;[A-Z]+&#45;\d+<", new)) == 90
 
 
 def test_the_dot_a_user_gets_keeps_pinned_inches_for_any_neato(kg_plan: Path) -> None:

@@ -529,6 +529,7 @@ def render(
     A plan with more than MAX_BOXES tasks is drawn as a summary (Mermaid too), and `say`
     is told so.
     """
+    lang = lang or plan.meta.language  # the same drawing whether or not the caller names the plan's language
     key = (id(plan), fmt, details, lang, paper)
     if _DRAWN is not None and key in _DRAWN:
         return _DRAWN[key]
@@ -541,6 +542,9 @@ def render(
 def _render(
     plan: Roadmap, fmt: str, *, details: bool, lang: str | None, paper: str | None, say: Callable[[str], None] | None
 ) -> bytes:
+    if fmt in ("png", "pdf"):  # pages set from the SVG (drawn once inside `reused`)
+        svg = render(plan, "svg", details=details, lang=lang, say=say).decode("utf-8")
+        return print_drawing(svg, fmt, plan, paper=paper, lang=lang)
     if too_large(plan):
         if say is not None:
             say(
@@ -559,10 +563,7 @@ def _render(
         return make().encode("utf-8")
     from .graphviz_engine import render_pinned
 
-    svg = palette.svg_fonts(render_pinned(lambda points: make(points=points), "svg").decode("utf-8"))
-    if fmt == "svg":
-        return svg.encode("utf-8")
-    return print_drawing(svg, fmt, plan, paper=paper, lang=lang)
+    return palette.svg_fonts(render_pinned(lambda points: make(points=points), "svg").decode("utf-8")).encode("utf-8")
 
 
 def print_drawing(svg: str, fmt: str, plan: Roadmap, *, paper: str | None, lang: str | None) -> bytes:
