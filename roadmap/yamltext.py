@@ -115,7 +115,54 @@ def parse(text: str) -> Any:
         problem = _tab_problem(text)
         if problem is not None:
             raise problem
+    if "\\" in text:
+        problem = _escaped_problem(text, data)
+        if problem is not None:
+            raise problem
     return data
+
+
+def _with_ids(data: Any, path: Path) -> Path:
+    """Indices into lists of things with ids shown as the ids (tasks[DAT-2].title)."""
+    shown: list[str | int] = []
+    node = data
+    for key in path:
+        item = node[key] if isinstance(node, (dict, list)) else None
+        ident = item.get("id") if isinstance(node, list) and isinstance(item, dict) else None
+        shown.append(ident if isinstance(ident, str) and ident else key)
+        node = item
+    return tuple(shown)
+
+
+def _escaped_problem(text: str, data: Any) -> YamlProblem | None:
+    """A double-quoted value can spell an unwanted character as an escape ("\\v", "\\x1b"),
+    which the scan of the raw text cannot see; Excel, Word and XML then refuse it. Only a
+    text with a backslash can hold one, so only such texts are walked (iteratively)."""
+    stack: list[tuple[Path, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and FORBIDDEN.search(key):
+                    node, path = key, (*path, key)
+                    break
+                stack.append(((*path, key), value))
+            else:
+                continue
+        elif isinstance(node, list):
+            stack.extend(((*path, i), value) for i, value in enumerate(node))
+            continue
+        if isinstance(node, str):
+            match = FORBIDDEN.search(node)
+            if match is not None:
+                line, column = Locator(text, data).line_of(path) or (None, None)
+                return YamlProblem(
+                    f"{format_path(_with_ids(data, path))}: {character_name(match.group())}, written as an escape, is not "
+                    "allowed in a plan: delete it (or retype the text around it)",
+                    line,
+                    column,
+                )
+    return None
 
 
 def _maybe_anchor(text: str) -> bool:

@@ -76,6 +76,33 @@ def test_vertical_tab_in_a_title_is_refused_by_every_command(cli, tmp_path, base
         _refused(cli, path, *args, located=where, says="vertical tab")
 
 
+@pytest.mark.parametrize("escape", ["\\v", "\\x1b[31m", "\\0", "\\u2028", "\\e"])
+def test_a_control_character_written_as_an_escape_is_refused_too(cli, tmp_path, base_text, escape):
+    """A double-quoted "\\v" is a vertical tab once read: Excel and Word refused it with a traceback."""
+    start = base_text.index("id: DEF-1")
+    at = base_text.index("title:", start)
+    end = base_text.index("\n", at)
+    text = base_text[:at] + f'title: "Define key{escape}terms"' + base_text[end:]
+    path = _write(tmp_path, text)
+    where = _line_col(text, 'title: "Define key')
+    for args in [*EVERY_READER, ("render", "action-plan", "PLAN", "--format", "xlsx", "-o", str(tmp_path / "a.xlsx"))]:
+        _refused(cli, path, *args, located=where, says="tasks[DEF-1].title: ")
+    assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_a_backslash_that_is_text_stays_text(cli, tmp_path, base_text):
+    """Only escapes that spell an unwanted character are refused: paths and quoted backslashes are fine."""
+    start = base_text.index("id: DEF-1")
+    at = base_text.index("title:", start)
+    end = base_text.index("\n", at)
+    text = base_text[:at] + 'title: "Shared folder C:\\\\roadmap\\tKG"' + base_text[end:]
+    path = _write(tmp_path, text)
+    assert cli("validate", path).exit_code == 0
+    assert store.load(path).plan.task("DEF-1").title == "Shared folder C:\\roadmap\tKG"
+    out = tmp_path / "a.xlsx"
+    assert cli("render", "action-plan", path, "-o", out).exit_code == 0
+
+
 def test_control_character_plus_an_anchor_elsewhere_is_refused(cli, tmp_path, base_text):
     """The anchor scan ran ruamel over the whole file and crashed on the character."""
     text = _after(base_text, "title:", "\x0b", start="id: DEF-1")
