@@ -243,8 +243,9 @@ def make_plan(seed_text: str, template: list[dict[str, Any]], n: int, changed: f
     lines, history, ids = grow(template, n, changed)
     _, tasks_end = block_end(seed_text, "tasks")
     text = seed_text[:tasks_end].rstrip("\n") + "\n" + "\n".join(lines) + "\n" + seed_text[tasks_end:]
-    if history:  # the model has no history: block of its own; the plan's starts here
-        text = text.rstrip("\n") + "\nhistory:\n" + "\n".join(history) + "\n"
+    if history:  # after the seed's own history (a plan's), or in a new block (a model has none)
+        head = "" if re.search(r"^history:", seed_text, re.M) else "history:\n"
+        text = text.rstrip("\n") + "\n" + head + "\n".join(history) + "\n"
     return text, ids
 
 
