@@ -180,31 +180,58 @@ def escaping_plans(tmp_path: Path) -> tuple[Path, Path]:
     return a, b
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["status", "{a}", "--as-of", "2026-11-23"],
-        ["changelog", "{a}"],
-        ["history", "{a}"],
-        ["diff", "{a}", "{b}"],
-        ["diff", "{a}", "{b}", "--format", "md"],
-        ["compare", "{a}", "{b}"],
-        ["vision", "{a}", "{b}", "--as-of", "2026-12-31"],
-        ["validate", "{a}"],
-    ],
-    ids=["status", "changelog", "history", "diff", "diff-md", "compare", "vision", "validate"],
-)
-def test_terminal_output_carries_no_escape_sequence(cli, escaping_plans, args: list[str]) -> None:  # type: ignore[no-untyped-def]
-    a, b = escaping_plans
+@pytest.fixture
+def escaping_names(tmp_path: Path) -> tuple[Path, Path]:
+    """Two clean plans whose file names carry escape sequences (a name is the one piece of
+    plan-borne text that cannot be refused: every message names the file)."""
+    a = tmp_path / "kg\x1b[1mVISIBLE\x9b0m.yaml"
+    adapt.init(a, country="KG", start_year=2024, today=TODAY)
+    adapt.tick(a, ["DEF-1"], on="2025-01-01", today=TODAY)
+    adapt.goal(a, "G4", reached=True, on="2025-05-02", today=TODAY)
+    b = tmp_path / "kz\x1b]0;title\x07VISIBLE.yaml"
+    adapt.init(b, country="KZ", start_year=2024, today=TODAY)
+    adapt.revise(b, "DAT-2", title="Changed", today=TODAY)
+    return a, b
+
+
+COMMANDS = [
+    ["status", "{a}", "--as-of", "2026-11-23"],
+    ["changelog", "{a}"],
+    ["history", "{a}"],
+    ["diff", "{a}", "{b}"],
+    ["diff", "{a}", "{b}", "--format", "md"],
+    ["compare", "{a}", "{b}"],
+    ["vision", "{a}", "{b}", "--as-of", "2026-12-31"],
+    ["validate", "{a}"],
+]
+COMMAND_IDS = ["status", "changelog", "history", "diff", "diff-md", "compare", "vision", "validate"]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=COMMAND_IDS)
+def test_terminal_output_carries_no_escape_sequence(cli, escaping_names, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    a, b = escaping_names
     result = cli(*[x.format(a=a, b=b) for x in args])
     shown = result.stdout + result.stderr
     assert ESCAPES.findall(shown) == [], args
     assert result.exit_code in (0, 3), shown[-2000:]
-    assert "VISIBLE" in shown  # the words arrive, without their sequences
+    if args[0] in ("diff", "validate"):  # the commands that name the files
+        assert "VISIBLE" in shown  # the words arrive, without their sequences
 
 
-def test_json_output_keeps_the_data_escaped_not_stripped(cli, escaping_plans) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("args", COMMANDS, ids=COMMAND_IDS)
+def test_escape_sequences_in_plan_text_are_refused_and_never_shown(cli, escaping_plans, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Escapes written into titles, names, notes and history (as YAML escapes) are refused at
+    reading, located; the refusal itself carries no sequence either."""
+    a, b = escaping_plans
+    result = cli(*[x.format(a=a, b=b) for x in args])
+    shown = result.stdout + result.stderr
+    assert result.exit_code == 1, shown[-2000:]
+    assert "written as an escape, is not allowed in a plan" in result.stderr
+    assert ESCAPES.findall(shown) == [], args
+
+
+def test_json_output_of_such_a_plan_is_refused_not_stripped(cli, escaping_plans) -> None:  # type: ignore[no-untyped-def]
     a, _ = escaping_plans
     result = cli("status", a, "--json", "--as-of", "2026-11-23")
-    assert "\x1b" not in result.stdout and "\\u001b" in result.stdout
-    assert ESCAPES.search(json.loads(result.stdout)["title"])  # the data is what the plan says
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "\x1b" not in result.stderr and "written as an escape" in result.stderr
