@@ -95,7 +95,8 @@ def test_a_plan_too_large_to_draw_says_so_and_draws_counts(monkeypatch: pytest.M
 
 def test_graphviz_dying_without_a_word_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = tmp_path / "dot"
-    fake.write_text("#!/bin/sh\ncat > /dev/null\nkill -SEGV $$\n")
+    # shell built-ins only: the test also runs with nothing but the venv on PATH
+    fake.write_text("#!/bin/sh\nwhile read -r line; do :; done\nkill -SEGV $$\n")
     fake.chmod(0o755)
     monkeypatch.setattr(graphviz_engine, "system_dot", lambda: str(fake))
     with pytest.raises(graphviz_engine.GraphvizFailed) as caught:
