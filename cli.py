@@ -64,6 +64,15 @@ PlanRequired = Annotated[Path, typer.Argument(help="The plan file (YAML).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the changes; write nothing.")]
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file instead of stdout.")]
+LangOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--lang",
+        help="Language of the output, e.g. en, ru (default: the plan's meta.language). "
+        "The plan's words come from its translation files; `roadmap translate status` lists them.",
+        show_default=False,
+    ),
+]
 
 
 def _out(text: str, *, err: bool = False) -> None:
@@ -489,6 +498,7 @@ def status(
         bool, typer.Option("--all", help="List every task (by default long lists are cut and big cells counted).")
     ] = False,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Where are we? Directions x stages in status colours, progress, overdue, unowned, due now.
 
@@ -501,8 +511,10 @@ def status(
     from roadmap.store import load
 
     when = parse_date(as_of, what="date for --as-of") or dt.date.today()
+    from roadmap.translate import localised
+
     doc = load(_plan(plan), today=when)
-    data = summary(doc.plan, when, owner=owner)
+    data = summary(localised(doc.plan, _plan(plan), lang), when, owner=owner)
     if as_json:
         _emit_json(data)
         return
@@ -512,7 +524,7 @@ def status(
     from roadmap.i18n import catalogue
     from roadmap.render.terminal import status_view
 
-    Console(highlight=False).print(status_view(for_terminal_data(data), catalogue(doc.plan.meta.language), show_all=show_all))
+    Console(highlight=False).print(status_view(for_terminal_data(data), catalogue(lang or doc.plan.meta.language), show_all=show_all))
 
 
 @command()
@@ -585,6 +597,7 @@ def render_flowchart(
     output: OutOpt = None,
     details: Annotated[bool, typer.Option("--details", help="Put each task's owner and years in its box.")] = False,
     paper: PaperOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Appendix 1: the block diagram (directions x stages), boxes coloured by status.
 
@@ -593,22 +606,26 @@ def render_flowchart(
 
     Example: roadmap render flowchart kg.yaml --details -o flowchart.png
     """
-    _render("flowchart", plan, fmt, output, details=details, paper=paper)
+    _render("flowchart", plan, fmt, output, details=details, paper=paper, lang=lang)
 
 
 @render_command("timeline")
-def render_timeline(plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None, as_of: AsOfOpt = None, paper: PaperOpt = None) -> None:
+def render_timeline(
+    plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None, as_of: AsOfOpt = None, paper: PaperOpt = None, lang: LangOpt = None
+) -> None:
     """A Gantt chart of the tasks by calendar year, grouped by direction, with a line at the date.
 
     Formats: svg, png, pdf, mermaid.
 
     Example: roadmap render timeline kg.yaml --as-of 2025-12-31 -o timeline.svg
     """
-    _render("timeline", plan, fmt, output, as_of=as_of, paper=paper)
+    _render("timeline", plan, fmt, output, as_of=as_of, paper=paper, lang=lang)
 
 
 @render_command("action-plan")
-def render_action_plan(plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None, paper: PaperOpt = None) -> None:
+def render_action_plan(
+    plan: PlanArg = None, fmt: FormatOpt = None, output: OutOpt = None, paper: PaperOpt = None, lang: LangOpt = None
+) -> None:
     """Appendix 2: the action plan as adapted, grouped by stage then direction.
 
     Formats: md, html, csv, xlsx (Excel), docx (Word), pdf (landscape pages, header
@@ -616,7 +633,7 @@ def render_action_plan(plan: PlanArg = None, fmt: FormatOpt = None, output: OutO
 
     Example: roadmap render action-plan kg.yaml -o action-plan.xlsx
     """
-    _render("action-plan", plan, fmt, output, paper=paper)
+    _render("action-plan", plan, fmt, output, paper=paper, lang=lang)
 
 
 @render_command("green-paper")
@@ -630,6 +647,7 @@ def render_green_paper(
         typer.Option("--model", help="The model file the plan is based on, when it is not a packaged version."),
     ] = None,
     paper: PaperOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """The revised Green Paper: chapters, directions with this country's tasks, appendices, changes.
 
@@ -639,7 +657,7 @@ def render_green_paper(
 
     Example: roadmap render green-paper kg.yaml -o green-paper.docx
     """
-    _render("green-paper", plan, fmt, output, as_of=as_of, model=model, paper=paper)
+    _render("green-paper", plan, fmt, output, as_of=as_of, model=model, paper=paper, lang=lang)
 
 
 
@@ -649,6 +667,14 @@ def publish(
     output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the site into.")] = Path("site"),
     force: Annotated[bool, typer.Option("--force", help="Write into a non-empty folder that publish did not make.")] = False,
     as_of: AsOfOpt = None,
+    lang: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--lang",
+            help="Publish only these languages (repeatable). Default: the plan's language and every language it has translations for.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Step 5: write the revised road map as a static website that works offline.
 
@@ -661,8 +687,104 @@ def publish(
     from roadmap.adapt import parse_date
     from roadmap.publish import publish as run
 
-    written = run(_plan(plan), output, force=force, as_of=parse_date(as_of, what="date for --as-of"), progress=lambda line: typer.echo(line, err=True))
+    written = run(
+        _plan(plan), output, force=force, as_of=parse_date(as_of, what="date for --as-of"), languages=lang,
+        progress=lambda line: typer.echo(line, err=True),
+    )
     typer.echo(f"published {len(written)} files to {output}; open {output / 'index.html'}", err=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Translations of the plan's content: the translators' PO files (issue 11)
+
+translate_app = typer.Typer(
+    help="Translate a plan's own words (tasks, boxes, directions, chapters) with translators' tools.\n\n"
+    "Translations live beside the plan, one file per language (kg.yaml -> kg.ru.yaml); "
+    "translators work on gettext PO files (Poedit, Weblate, Crowdin).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(translate_app, name="translate")
+LangRequired = Annotated[str, typer.Option("--lang", help="The language to translate into, e.g. ru, ky, kk, tg, tk, uz.")]
+
+
+@command("export", on=translate_app)
+def translate_export(
+    plan: PlanArg = None,
+    lang: LangRequired = ...,  # type: ignore[assignment]
+    output: OutOpt = None,
+    everything: Annotated[bool, typer.Option("--all", help="Also what is translated already (for a full review).")] = False,
+) -> None:
+    """Write what needs translating (or updating) as a PO file for translators.
+
+    Each entry: the source text, its key (id and field) as context, what it is, and its
+    line in the plan. Stale translations come with the fuzzy flag and the old text.
+
+    Example: roadmap translate export kg.yaml --lang ky -o ky.po
+    """
+    from roadmap.store import load
+    from roadmap.translate import export_po
+
+    path = _plan(plan)
+    doc = load(path)
+    data = export_po(doc.plan, path, lang, everything=everything)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        from roadmap.store import write_output
+
+        write_output(output, data, [path])
+        _echo(f"wrote {output}", err=True)
+
+
+@command("import", on=translate_app)
+def translate_import(
+    plan: PlanRequired,
+    po_file: Annotated[Path, typer.Argument(help="The translated PO file.")],
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Its language (default: the PO file's Language header).")] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Read a translated PO file into the plan's translation file (PLAN.LANG.yaml).
+
+    Fuzzy entries are left for the translator; entries naming no field of the plan are
+    listed and skipped. Nothing else of the file changes.
+
+    Example: roadmap translate import kg.yaml ky.po
+    """
+    from roadmap.store import load
+    from roadmap.translate import import_po
+
+    doc = load(plan)
+    result = import_po(doc.plan, plan, po_file, lang, dry_run=dry_run)
+    for line in result.lines():
+        _echo(("(dry run) " if dry_run else "") + line, err=True)
+
+
+@command("status", on=translate_app)
+def translate_status(plan: PlanArg = None, lang: LangOpt = None, as_json: JsonOpt = False) -> None:
+    """Per language: how much of the plan is translated, stale (source changed) and missing.
+
+    Example: roadmap translate status kg.yaml
+    """
+    from roadmap.store import load
+    from roadmap.translate import status as run
+
+    path = _plan(plan)
+    doc = load(path)
+    rows = run(doc.plan, path, lang)
+    if as_json:
+        _emit_json({"source": doc.plan.meta.language, "languages": [r.as_dict() for r in rows]})
+        return
+    if not rows:
+        _echo(f"{path.name} has no translations yet; start one with: roadmap translate export {path.name} --lang ru -o ru.po")
+        return
+    _echo(f"{path.name} is written in {doc.plan.meta.language}; {rows[0].total} texts to translate")
+    for row in rows:
+        _echo(
+            f"{row.language}: {row.translated} translated ({row.percent}%), {row.stale} stale, {row.missing} missing"
+            + (f"  [{', '.join(row.files)}]" if row.files else "")
+        )
 
 
 # ---------------------------------------------------------------------------------------

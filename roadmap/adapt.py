@@ -182,6 +182,7 @@ def init(
     code = country.strip().upper()
     if len(code) != 2 or not code.isalpha():
         raise BadValue(f'"{country}" is not a country code; use the ISO 3166-1 alpha-2 code, e.g. KG')
+    name_given = bool(_optional_text(name, "--name"))
     name = _optional_text(name, "--name") or country_name(code)
     if not name:
         raise BadValue(f'unknown country code "{code}"; give the name with --name')
@@ -245,7 +246,31 @@ def init(
         if output.exists() and not force:
             raise FileExists(f"{output} already exists; use --force to overwrite it")
         store.commit(doc, changes, command="init", today=today, target=output)
+    _translate_identity(output, code, default_title=wish.title is None, default_name=not name_given)
     return Edit(changes, doc.plan, notes=notes)
+
+
+def _translate_identity(output: Path, code: str, *, default_title: bool, default_name: bool) -> None:
+    """The words init made up (the default title, the country's name) in every language
+    the model is translated into, so a new plan publishes whole in those languages."""
+    from .countries import country_name
+    from .i18n import catalogue, languages
+    from .translation import Entry, fingerprint, translation_path
+    from .translation_files import shipped_languages, write
+
+    plan = store.load(output).plan
+    for language in shipped_languages(plan):
+        if language not in languages():
+            continue
+        local = country_name(code, language)
+        entries = {}
+        if default_name and local:
+            entries["meta.country.name"] = Entry(local, fingerprint(plan.meta.country.name))
+        if default_title and local:
+            entries["meta.title"] = Entry(catalogue(language)("init.title", country=local), fingerprint(plan.meta.title))
+        target = translation_path(output, language)
+        if entries and not target.exists():
+            write(target, plan, output.name, language, entries)
 
 
 def ensure_schema(folder: Path) -> Path | None:

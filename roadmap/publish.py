@@ -70,68 +70,34 @@ def publish(
     *,
     force: bool = False,
     as_of: dt.date | None = None,
+    languages: list[str] | None = None,
     progress: Progress | None = None,
 ) -> list[Path]:
-    """Write the site; return the files written, in the order written."""
-    from .i18n import catalogue
-    from .render import commands, documents, flowchart, tables, timeline
+    """Write the site; return the files written, in the order written.
+
+    Every language the plan has translations for (or those asked for) is published side
+    by side: the first at the top of the folder, the others in a folder each (`ru/`),
+    every page linking to itself in the other languages.
+    """
+    from .render import flowchart
 
     doc = load(plan_path)
-    plan = doc.plan
-    when = as_of or plan.meta.as_of or dt.date.today()
-    t = catalogue(plan.meta.language)
-    model = commands.model_of(plan)
-    say = progress or (lambda _line: None)
-    plan_name = plan_path.name if plan_path.suffix in (".yaml", ".yml") else f"{plan.meta.id}.yaml"
-    images = ["svg", "png", "pdf"]  # PNG and PDF are set by typst: no system program needed
+    chosen = _languages(doc.plan, plan_path, languages)
     from .identity import read_logo
 
-    logo = read_logo(plan, plan_path)
-    logo_src = logo.name if logo is not None else None
-    nav = _nav(t)
-
-    def page(name: str) -> list[dict[str, Any]]:
-        return [{**link, "current": link["href"] == name} for link in nav]
-
-    outputs: list[Output] = [
-        *([Output(logo.name, lambda: logo.data, "logo")] if logo is not None else []),
-        Output("green-paper.html", lambda: documents.to_html(plan, model=model, as_of=when, t=t, nav=page("green-paper.html"), logo=logo, logo_src=logo_src).encode(), "Green Paper (HTML)"),
-        Output("green-paper.md", lambda: documents.render(plan, "md", as_of=when, model=model, logo=logo, logo_src=logo_src), "Green Paper (Markdown)"),
-        Output("green-paper.docx", lambda: documents.render(plan, "docx", as_of=when, model=model, logo=logo), "Green Paper (Word)"),
-        Output("green-paper.pdf", lambda: documents.render(plan, "pdf", as_of=when, model=model, logo=logo), "Green Paper (PDF)"),
-        Output("action-plan.html", lambda: tables.to_html(plan, t, nav=page("action-plan.html")).encode(), "action plan (HTML)"),
-        *[Output(f"action-plan.{fmt}", _bound(tables.render, plan, fmt), f"action plan ({fmt})") for fmt in ("md", "csv", "xlsx", "docx", "pdf")],
-        *[Output(f"flowchart.{commands.extension(fmt)}", _bound(flowchart.render, plan, fmt), f"flowchart ({fmt})") for fmt in [*images, "dot", "mermaid"]],
-        *[
-            Output(f"timeline.{commands.extension(fmt)}", _bound(timeline.render, plan, fmt, as_of=when), f"timeline ({fmt})")
-            for fmt in ["svg", "png", "pdf", "mermaid"]
-        ],
-        Output(plan_name, lambda: doc.text.encode("utf-8"), "plan file"),
-        Output("roadmap.schema.json", _schema, "JSON Schema"),
-        Output("proposal-template.txt", lambda: _proposal_template(plan, t).encode("utf-8"), "proposal template"),
-    ]
-    names = {o.name for o in outputs}
-    site = {
-        "plan": plan,
-        "t": t.all(),
-        "as_of": when.isoformat(),
-        "tracked": plan.meta.kind == "plan",
-        "plan_name": plan_name,
-        "plan_href": relative_href(plan_name),
-        "images": images,
-        "has": names,
-        "progress": documents.vision_progress(plan),
-        "identity": documents.identity(plan, t),
-        "logo_src": logo_src,
-    }
-    outputs += [
-        Output("index.html", lambda: _page("site/index.html.j2", site, page("index.html"), t("site.home")), "index page"),
-        Output("timeline.html", lambda: _page("site/timeline.html.j2", {**site, "svg": _inline_svg(timeline.render(plan, "svg", as_of=when))}, page("timeline.html"), t("site.timeline")), "timeline page"),
-        Output("changes.html", lambda: _page("site/changes.html.j2", {**site, "entries": _changelog_entries(doc)}, page("changes.html"), t("site.changelog")), "change log"),
-        Output("proposals.html", lambda: _page("site/proposals.html.j2", {**site, **_proposals(plan, t)}, page("proposals.html"), t("site.proposals")), "proposals page"),
-    ]
+    logo = read_logo(doc.plan, plan_path)
+    plan_name = plan_path.name if plan_path.suffix in (".yaml", ".yml") else f"{doc.plan.meta.id}.yaml"
+    logos = [Output(logo.name, lambda: logo.data, "logo")] if logo is not None else []
+    shared = [Output(plan_name, lambda: doc.text.encode("utf-8"), "plan file"), Output("roadmap.schema.json", _schema, "JSON Schema")]
+    sites = [_Language(doc, plan_path, language, chosen, plan_name, logo, as_of) for language in chosen]
+    # The first language's pages at the top with the shared files, then a folder per language;
+    # `sites` keeps the translated plans alive while publishing (drawings are cached by plan).
+    outputs = [*logos, *sites[0].outputs(), *shared, *(o for site in sites[1:] for o in site.outputs())]
+    say = progress or (lambda _line: None)
     check_folder(folder, [o.name for o in outputs], plan_path)
     prepare_folder(folder, force=force)
+    for language in chosen[1:]:
+        (folder / language).mkdir(exist_ok=True)
     written: list[Path] = []
     with flowchart.reused():  # drawn once per format, for the documents that embed it and for itself
         for n, output in enumerate(outputs, start=1):
@@ -140,6 +106,116 @@ def publish(
             write_bytes_atomic(target, output.make())
             written.append(target)
     return written
+
+
+def _languages(plan: Any, plan_path: Path, asked: list[str] | None) -> list[str]:
+    """The languages to publish, the plan's own first (or the first asked for)."""
+    from .errors import BadValue
+    from .translation_files import check_language, languages
+
+    available = languages(plan, plan_path).all
+    if not asked:
+        return available
+    chosen: list[str] = []
+    for language in asked:
+        check_language(language)
+        if language not in available:
+            raise BadValue(
+                f"{plan_path.name} has no {language} translation ({plan_path.stem}.{language}.yaml); "
+                f"it can be published in {', '.join(available)}; start one with: "
+                f"roadmap translate export {plan_path.name} --lang {language} -o {language}.po"
+            )
+        if language not in chosen:
+            chosen.append(language)
+    return chosen
+
+
+class _Language:
+    """The pages and documents of the site in one language."""
+
+    def __init__(self, doc: Any, plan_path: Path, language: str, chosen: list[str], plan_name: str, logo: Any, as_of: dt.date | None):
+        from .i18n import catalogue
+        from .render import commands
+        from .translate import localised
+
+        self.language = language
+        self.prefix = "" if language == chosen[0] else f"{language}/"
+        up = "../" if self.prefix else ""
+        self.plan = localised(doc.plan, plan_path, language)
+        model = commands.model_of(doc.plan)
+        self.model = localised(model, plan_path, language, of=doc.plan) if model is not None else None
+        self.doc = doc
+        self.when = as_of or doc.plan.meta.as_of or dt.date.today()
+        self.t = catalogue(language)
+        self.chosen = chosen
+        self.plan_name = plan_name
+        self.up = up
+        self.logo = logo
+        self.logo_src = f"{up}{logo.name}" if logo is not None else None
+
+    def page(self, name: str) -> list[dict[str, Any]]:
+        """The navigation of one page: the site's pages, then the page in each other language."""
+        links = [{**link, "current": link["href"] == name} for link in _nav(self.t)]
+        for other in self.chosen if len(self.chosen) > 1 else []:
+            there = "" if other == self.chosen[0] else f"{other}/"
+            href = f"{self.up}{there}{name}"
+            links.append({"href": href, "label": _endonym(other), "hreflang": other, "current": other == self.language})
+        return links
+
+    def outputs(self) -> list[Output]:
+        from .render import commands, documents, flowchart, tables, timeline
+
+        plan, t, when, model, logo, logo_src, page = self.plan, self.t, self.when, self.model, self.logo, self.logo_src, self.page
+        p = self.prefix
+        images = ["svg", "png", "pdf"]  # PNG and PDF are set by typst: no system program needed
+        outputs: list[Output] = [
+            Output(f"{p}green-paper.html", lambda: documents.to_html(plan, model=model, as_of=when, t=t, nav=page("green-paper.html"), logo=logo, logo_src=logo_src).encode(), "Green Paper (HTML)"),
+            Output(f"{p}green-paper.md", lambda: documents.render(plan, "md", as_of=when, model=model, logo=logo, logo_src=logo_src), "Green Paper (Markdown)"),
+            Output(f"{p}green-paper.docx", lambda: documents.render(plan, "docx", as_of=when, model=model, logo=logo), "Green Paper (Word)"),
+            Output(f"{p}green-paper.pdf", lambda: documents.render(plan, "pdf", as_of=when, model=model, logo=logo), "Green Paper (PDF)"),
+            Output(f"{p}action-plan.html", lambda: tables.to_html(plan, t, nav=page("action-plan.html")).encode(), "action plan (HTML)"),
+            *[Output(f"{p}action-plan.{fmt}", _bound(tables.render, plan, fmt), f"action plan ({fmt})") for fmt in ("md", "csv", "xlsx", "docx", "pdf")],
+            *[Output(f"{p}flowchart.{commands.extension(fmt)}", _bound(flowchart.render, plan, fmt), f"flowchart ({fmt})") for fmt in [*images, "dot", "mermaid"]],
+            *[
+                Output(f"{p}timeline.{commands.extension(fmt)}", _bound(timeline.render, plan, fmt, as_of=when), f"timeline ({fmt})")
+                for fmt in ["svg", "png", "pdf", "mermaid"]
+            ],
+            Output(f"{p}proposal-template.txt", lambda: _proposal_template(plan, t).encode("utf-8"), "proposal template"),
+        ]
+        names = {o.name[len(p):] for o in outputs} | {self.plan_name, "roadmap.schema.json"}
+        site = {
+            "plan": plan,
+            "t": t.all(),
+            "as_of": when.isoformat(),
+            "tracked": plan.meta.kind == "plan",
+            "plan_name": self.plan_name,
+            "plan_href": self.up + relative_href(self.plan_name),
+            "schema_href": self.up + "roadmap.schema.json",
+            "images": images,
+            "has": names,
+            "progress": documents.vision_progress(plan),
+            "identity": documents.identity(plan, t),
+            "logo_src": logo_src,
+        }
+        doc = self.doc
+        outputs += [
+            Output(f"{p}index.html", lambda: _page("site/index.html.j2", site, page("index.html"), t("site.home")), "index page"),
+            Output(f"{p}timeline.html", lambda: _page("site/timeline.html.j2", {**site, "svg": _inline_svg(timeline.render(plan, "svg", as_of=when))}, page("timeline.html"), t("site.timeline")), "timeline page"),
+            Output(f"{p}changes.html", lambda: _page("site/changes.html.j2", {**site, "entries": _changelog_entries(doc)}, page("changes.html"), t("site.changelog")), "change log"),
+            Output(f"{p}proposals.html", lambda: _page("site/proposals.html.j2", {**site, **_proposals(plan, t)}, page("proposals.html"), t("site.proposals")), "proposals page"),
+        ]
+        return outputs
+
+
+def _endonym(language: str) -> str:
+    """A language's own name for itself (Русский, English, Кыргызча), for the switch."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(language.replace("-", "_")).get_display_name(language.replace("-", "_")) or language
+    except (UnknownLocaleError, ValueError):
+        return language
+    return name[:1].upper() + name[1:]
 
 
 def _bound(fn: Callable[..., bytes], *args: Any, **kwargs: Any) -> Callable[[], bytes]:

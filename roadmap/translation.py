@@ -203,6 +203,8 @@ class Layer:
     language: str
     entries: dict[str, Entry]
     label: str = ""
+    own: bool = True  # the plan's own file (a shipped model's translation only serves matches)
+    of: str = ""  # the id of the plan it translates
 
     def memory(self) -> dict[str, Entry]:
         return {entry.source: entry for entry in self.entries.values()}
@@ -243,7 +245,7 @@ def look_up(unit: Unit, layers: list[Layer], memories: list[dict[str, Entry]] | 
         if entry is not None:
             return Found(TRANSLATED, entry.text, entry)
     for layer in layers:
-        entry = layer.entries.get(unit.key)
+        entry = layer.entries.get(unit.key) if layer.own else None
         if entry is not None:
             return Found(STALE, entry.text, entry)
     return Found(MISSING, unit.text)

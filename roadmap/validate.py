@@ -39,6 +39,7 @@ def validate(paths: list[Path], *, today: dt.date | None = None) -> list[FileRep
         doc, findings = store.inspect(path, today=today)
         if doc is not None and not any(f.severity == "error" for f in findings):
             findings += lineage_findings(doc)
+            findings += translation_findings(doc)
             findings.sort(key=lambda f: (f.severity != "error", f.line or 0, f.column or 0))
         reports.append(FileReport(store.label_for(path), findings))
     return reports
@@ -77,6 +78,13 @@ def lineage_findings(doc: store.Document) -> list[Finding]:
                 )
             )
     return out
+
+
+def translation_findings(doc: store.Document) -> list[Finding]:
+    """Untranslated and stale fields in each language the plan has translations for."""
+    from .translate import findings
+
+    return findings(doc)
 
 
 def passed(reports: list[FileReport], *, strict: bool = False) -> bool:

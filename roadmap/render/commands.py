@@ -91,12 +91,15 @@ def render_file(
     as_of: dt.date | None = None,
     model: Path | None = None,
     paper: str | None = None,
+    lang: str | None = None,
     say: Callable[[str], None] | None = None,
 ) -> bytes:
     """Draw one document of the road map; write it to `output` (atomically) when given.
 
+    `lang`: the language to write it in (the plan's translations; default its own).
     `say` hears what the user should know about the drawing (a plan too large to draw).
     """
+    from ..translate import localised
     from ..store import check_output, load, write_output
 
     fmt = pick_format(kind, fmt, output)
@@ -111,6 +114,7 @@ def render_file(
     if output is not None:
         check_output(output, [plan_path])  # before the work, not only before the write
     doc = load(plan_path)
+    plan = localised(doc.plan, plan_path, lang)
     module = importlib.import_module(KINDS[kind][0])
     options: dict[str, object] = {}
     if fmt == "pdf" and paper is not None:
@@ -127,10 +131,12 @@ def render_file(
             options["model"] = base_model(doc, model, option="--model").plan  # must be the version the plan records
         else:
             options["model"] = model_of(doc.plan)
+        if options["model"] is not None:
+            options["model"] = localised(options["model"], plan_path, lang, of=doc.plan)  # its words compared in the same language
         from ..identity import read_logo
 
         options["logo"] = read_logo(doc.plan, plan_path)
-    data: bytes = module.render(doc.plan, fmt, **options)
+    data: bytes = module.render(plan, fmt, **options)
     if output is not None:
         write_output(output, data, [plan_path])
     return data
