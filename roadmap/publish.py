@@ -158,7 +158,7 @@ class _Language:
         links = [{**link, "current": link["href"] == name} for link in _nav(self.t)]
         for other in self.chosen if len(self.chosen) > 1 else []:
             there = "" if other == self.chosen[0] else f"{other}/"
-            href = f"{self.up}{there}{name}"
+            href = name if other == self.language else f"{self.up}{there}{name}"
             links.append({"href": href, "label": _endonym(other), "hreflang": other, "current": other == self.language})
         return links
 
@@ -189,7 +189,7 @@ class _Language:
             "as_of": when.isoformat(),
             "tracked": plan.meta.kind == "plan",
             "plan_name": self.plan_name,
-            "plan_href": self.up + relative_href(self.plan_name),
+            "plan_href": relative_href(self.plan_name).replace("./", self.up, 1) if self.up else relative_href(self.plan_name),
             "schema_href": self.up + "roadmap.schema.json",
             "images": images,
             "has": names,

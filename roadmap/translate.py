@@ -17,7 +17,7 @@ from . import yamltext
 from .errors import BadValue, Finding, PlanInvalid
 from .i18n import catalogue
 from .model import Roadmap
-from .translation import MISSING, STALE, TRANSLATED, Coverage, Entry, Layer, coverage, fingerprint, look_up
+from .translation import MISSING, STALE, TRANSLATED, Coverage, Entry, Layer, coverage, fingerprint, look_up, present
 from .translation import translated as _translated
 from .translation import translation_path, units
 from .translation_files import check_language, languages, layers_for, read, write
@@ -98,10 +98,11 @@ def findings(doc: Any) -> list[Finding]:
     out: list[Finding] = []
     locator = None
     all_units = units(plan)
+    now = present(all_units)
     for language, layers in found.items():
         memories = [layer.memory() for layer in layers]
         for unit in all_units:
-            state = look_up(unit, layers, memories).state
+            state = look_up(unit, layers, memories, now).state
             if state == TRANSLATED:
                 continue
             locator = locator or yamltext.Locator(doc.text, doc.data)
@@ -143,8 +144,10 @@ def export_po(plan: Roadmap, plan_path: Path, language: str, *, everything: bool
         "X-Source-Language": plan.meta.language,
     }
     text = None
-    for unit in units(plan):
-        found = look_up(unit, layers, memories)
+    all_units = units(plan)
+    now = present(all_units)
+    for unit in all_units:
+        found = look_up(unit, layers, memories, now)
         if found.state == TRANSLATED and not everything:
             continue
         if text is None:

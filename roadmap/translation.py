@@ -231,10 +231,16 @@ class Found:
     entry: Entry | None = None  # the stored entry it came from, if any
 
 
-def look_up(unit: Unit, layers: list[Layer], memories: list[dict[str, Entry]] | None = None) -> Found:
+def look_up(
+    unit: Unit, layers: list[Layer], memories: list[dict[str, Entry]] | None = None, present: set[str] | None = None
+) -> Found:
     """The best translation of one unit: exact key and source, then any entry made from
     the same source text (a moved list item, a text the model translated elsewhere),
-    then a translation of an older source (stale), else nothing."""
+    then a translation of an older source (stale), else nothing.
+
+    `present`: fingerprints of every text the plan has now; an entry made from one of
+    them belongs to that text (moved), so it is no stale translation of this one.
+    """
     source = fingerprint(unit.text)
     for layer in layers:
         entry = layer.entries.get(unit.key)
@@ -245,17 +251,25 @@ def look_up(unit: Unit, layers: list[Layer], memories: list[dict[str, Entry]] | 
         if entry is not None:
             return Found(TRANSLATED, entry.text, entry)
     for layer in layers:
-        entry = layer.entries.get(unit.key) if layer.own else None
-        if entry is not None:
+        # A borrowed (model's) translation of an older text is stale too: the country revised
+        # that field. Not so for the plan's identity (meta), which is the country's own text.
+        entry = layer.entries.get(unit.key) if layer.own or not unit.key.startswith("meta.") else None
+        if entry is not None and not (present and entry.source in present):
             return Found(STALE, entry.text, entry)
     return Found(MISSING, unit.text)
+
+
+def present(found: list[Unit]) -> set[str]:
+    return {fingerprint(unit.text) for unit in found}
 
 
 def coverage(plan: Roadmap, layers: list[Layer], language: str) -> Coverage:
     memories = [layer.memory() for layer in layers]
     result = Coverage(language)
-    for unit in units(plan):
-        result.states[unit.key] = look_up(unit, layers, memories).state
+    found = units(plan)
+    now = present(found)
+    for unit in found:
+        result.states[unit.key] = look_up(unit, layers, memories, now).state
     return result
 
 
@@ -269,8 +283,10 @@ def translated(plan: Roadmap, layers: list[Layer], language: str, mark: Any = No
     memories = [layer.memory() for layer in layers]
     result = Coverage(language)
     split: dict[tuple[int, str], list[str]] = {}
-    for unit, slot in _walk(copy):
-        found = look_up(unit, layers, memories)
+    walked = _walk(copy)
+    now = present([unit for unit, _ in walked])
+    for unit, slot in walked:
+        found = look_up(unit, layers, memories, now)
         result.states[unit.key] = found.state
         text = found.text if mark is None or found.state == TRANSLATED else mark(found.state, found.text)
         if slot.paragraph is None:

@@ -1,0 +1,203 @@
+"""Translations of a plan's own words (issue 11): files beside the plan, the translators'
+PO workflow, stale and missing translations, and publishing several languages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import TODAY
+from roadmap import adapt
+from roadmap.i18n import catalogue
+from roadmap.resources import model_path
+from roadmap.store import load
+from roadmap.translation import units
+
+RU_RESULT = "Сектор выработал и согласовал определения ключевых терминов (КЭ)."  # the shipped translation of DEF-1's first result
+
+
+def _status(cli, plan: Path, lang: str) -> dict:
+    result = cli("translate", "status", plan, "--lang", lang, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)["languages"][0]
+
+
+def _po(cli, plan: Path, lang: str, target: Path, *extra: str) -> polib.POFile:
+    result = cli("translate", "export", plan, "--lang", lang, "-o", target, *extra)
+    assert result.exit_code == 0, result.stderr
+    return polib.pofile(str(target), wrapwidth=0)
+
+
+def test_the_model_ships_with_every_text_translated_into_russian(cli):
+    row = _status(cli, model_path(), "ru")
+    assert row["total"] == len(units(load(model_path()).plan)) > 400
+    assert (row["translated"], row["stale"], row["missing"]) == (row["total"], 0, 0)
+    result = cli("validate")
+    assert "translation" not in result.stderr
+
+
+def test_russian_model_documents_carry_the_translation(cli, tmp_path):
+    out = tmp_path / "ap.md"
+    assert cli("render", "action-plan", "--lang", "ru", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Определить ключевые термины" in text and "Define key terms" not in text
+    assert catalogue("ru")("translation.missing", text="").strip() not in text
+
+
+def test_a_revised_field_goes_stale_is_exported_fuzzy_marked_and_cleared_by_import(cli, tmp_path):
+    plan = tmp_path / "kg.yaml"
+    adapt.init(plan, country="KG", start_year=2024, today=TODAY)
+    before = _status(cli, plan, "ru")
+    assert before["stale"] == 0
+    old = load(plan).plan.task("DEF-1").expected_results[0]
+    new = old.replace("(CE)", "(CE, CI)")
+    assert cli("revise", plan, "DEF-1", "--result", new).exit_code == 0
+
+    after = _status(cli, plan, "ru")
+    assert after["stale"] == 1 and after["translated"] == before["translated"] - 1
+    warnings = cli("validate", plan).stderr
+    assert "tasks.DEF-1.expected_results.1: the ru translation is out of date" in warnings
+
+    po = _po(cli, plan, "ru", tmp_path / "ru.po")
+    entry = next(e for e in po if e.msgctxt == "tasks.DEF-1.expected_results.1")
+    assert entry.fuzzy and entry.msgid == new and entry.msgstr.startswith(RU_RESULT)
+    assert entry.occurrences and entry.occurrences[0][0] == "kg.yaml"
+
+    out = tmp_path / "ap.md"
+    assert cli("render", "action-plan", plan, "--lang", "ru", "-o", out).exit_code == 0
+    stale = catalogue("ru")("translation.stale", text=RU_RESULT)
+    assert stale in out.read_text(encoding="utf-8").replace("\\", "")  # Markdown escapes the brackets
+
+    entry.msgstr = "Сектор согласовал определения ключевых терминов (КЭ, КИ)."
+    entry.flags.remove("fuzzy")
+    po.save()
+    result = cli("translate", "import", plan, tmp_path / "ru.po")
+    assert result.exit_code == 0, result.stderr
+    assert "1 translations added" in result.stderr
+    assert _status(cli, plan, "ru")["stale"] == 0
+    assert cli("render", "action-plan", plan, "--lang", "ru", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8").replace("\\", "")
+    assert "Сектор согласовал определения ключевых терминов (КЭ, КИ)." in text and stale not in text
+    assert "tasks.DEF-1.expected_results.1" in (tmp_path / "kg.ru.yaml").read_text(encoding="utf-8")
+
+
+def test_a_third_language_with_a_partial_po_file_publishes_with_fallbacks_marked(cli, tmp_path):
+    plan = tmp_path / "kg.yaml"
+    adapt.init(plan, country="KG", start_year=2024, today=TODAY)
+    po = _po(cli, plan, "ky", tmp_path / "ky.po")
+    total = len(po)
+    assert total == len(units(load(plan).plan))
+    ky = {"tasks.DEF-1.title": "Негизги терминдерди аныктоо (КЭ, КИ)", "directions.DEF.name": "Аныктама",
+          "stages.S1.name": "Чөйрөнү талдоо жана маалымат чогултуу"}
+    for entry in po:
+        if entry.msgctxt in ky:
+            entry.msgstr = ky[entry.msgctxt]
+    po.save()
+    result = cli("translate", "import", plan, tmp_path / "ky.po")
+    assert result.exit_code == 0, result.stderr
+    row = _status(cli, plan, "ky")
+    assert (row["translated"], row["stale"], row["missing"]) == (3, 0, total - 3)
+    assert row["percent"] == round(300 / total)
+
+    site = tmp_path / "site"
+    result = cli("publish", plan, "-o", site)
+    assert result.exit_code == 0, result.stderr
+    page = (site / "ky" / "action-plan.html").read_text(encoding="utf-8")
+    assert "Негизги терминдерди аныктоо" in page and "Аныктама" in page
+    missing = catalogue("ky")("translation.missing", text="Approve the list of creative industries and creative professions.")
+    assert missing.replace("[", "") in page.replace("[", "")
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate" hreflang="ky" href="ky/index.html">' in index
+    ky_index = (site / "ky" / "index.html").read_text(encoding="utf-8")
+    assert 'hreflang="en" href="../index.html"' in ky_index and 'href="../kg.yaml"' in ky_index
+    assert (site / "ky" / "flowchart.svg").read_text(encoding="utf-8").count("Аныктама") == 1
+    assert "Аныктама" not in (site / "flowchart.svg").read_text(encoding="utf-8")
+
+
+def test_publish_lang_chooses_and_refuses_a_language_without_translation(cli, tmp_path):
+    plan = tmp_path / "kg.yaml"
+    adapt.init(plan, country="KG", start_year=2024, today=TODAY)
+    result = cli("publish", plan, "-o", tmp_path / "site", "--lang", "tg")
+    assert result.exit_code == 1 and "has no tg translation" in result.stderr
+    assert not (tmp_path / "site").exists()
+    result = cli("publish", plan, "-o", tmp_path / "site", "--lang", "ru")
+    assert result.exit_code == 0, result.stderr
+    assert '<html lang="ru">' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "site" / "en").exists()
+
+
+def test_import_skips_fuzzy_and_unknown_entries_and_refuses_bad_text(cli, tmp_path):
+    plan = tmp_path / "kg.yaml"
+    adapt.init(plan, country="KG", start_year=2024, today=TODAY)
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Language": "ky", "Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgctxt="tasks.DEF-1.title", msgid="Define key terms (CE, CEntr, CI).", msgstr="Аныктоо", flags=["fuzzy"]))
+    po.append(polib.POEntry(msgctxt="tasks.NOPE-1.title", msgid="x", msgstr="y"))
+    po.append(polib.POEntry(msgctxt="directions.DEF.name", msgid="Definition", msgstr="Аныктама"))
+    po.save(str(tmp_path / "ky.po"))
+    result = cli("translate", "import", plan, tmp_path / "ky.po")
+    assert result.exit_code == 0, result.stderr
+    assert "1 translations added" in result.stderr
+    assert "1 fuzzy entries left for the translator" in result.stderr and "tasks.NOPE-1.title" in result.stderr
+
+    po[2].msgstr = "Аныкта\x1b[31mма"
+    po.save(str(tmp_path / "bad.po"))
+    before = (tmp_path / "kg.ky.yaml").read_bytes()
+    result = cli("translate", "import", plan, tmp_path / "bad.po")
+    assert result.exit_code == 1 and "bad.po:" in result.stderr and "directions.DEF.name" in result.stderr
+    assert (tmp_path / "kg.ky.yaml").read_bytes() == before
+
+    po.metadata["Language"] = "uz"
+    po.save(str(tmp_path / "uz.po"))
+    result = cli("translate", "import", plan, tmp_path / "uz.po", "--lang", "ky")
+    assert result.exit_code == 1 and "uz file" in result.stderr
+
+
+def test_a_broken_translation_file_is_an_error_with_its_line(cli, tmp_path):
+    plan = tmp_path / "kg.yaml"
+    adapt.init(plan, country="KG", start_year=2024, today=TODAY)
+    (tmp_path / "kg.ky.yaml").write_text(
+        "translation:\n  of: kg-roadmap\n  language: ky\nentries:\n  tasks.DEF-1.title:\n    text: Аныктоо\n    from: nothex\n",
+        encoding="utf-8",
+    )
+    result = cli("validate", plan)
+    assert result.exit_code == 1
+    assert "kg.ky.yaml:7:" in result.stderr and "from" in result.stderr
+    result = cli("render", "flowchart", plan, "--lang", "ky", "-o", tmp_path / "f.svg")
+    assert result.exit_code == 1 and "kg.ky.yaml:7:" in result.stderr
+    assert not (tmp_path / "f.svg").exists()
+
+
+def test_a_moved_list_item_keeps_its_translation(tmp_path):
+    """Translations follow the text, not only the position: inserting a result before
+    another does not make the old one stale."""
+    from roadmap.translate import state_of
+
+    plan = tmp_path / "kg.yaml"
+    adapt.init(plan, country="KG", start_year=2024, today=TODAY)
+    results = load(plan).plan.task("DAT-2").expected_results
+    adapt.revise(plan, "DAT-2", results=["A new first result", *results], today=TODAY)
+    cov = state_of(load(plan).plan, plan, "ru")
+    assert cov.states["tasks.DAT-2.expected_results.1"] == "missing"
+    assert all(cov.states[f"tasks.DAT-2.expected_results.{i + 2}"] == "translated" for i in range(len(results)))
+
+
+def test_every_translatable_text_has_a_unique_key_and_round_trips(tmp_path):
+    """The translated copy puts each unit back where it came from (paragraphs too)."""
+    from roadmap.translation import Entry, Layer, fingerprint, translated
+
+    plan = load(model_path()).plan
+    found = units(plan)
+    assert len({u.key for u in found}) == len(found)
+    layer = Layer("xx", {u.key: Entry(f"<{u.key}>", fingerprint(u.text)) for u in found})
+    copy, cov = translated(plan, [layer], "xx")
+    assert cov.count("translated") == len(found)
+    again = units(copy)
+    assert [u.text for u in again] == [f"<{u.key}>" for u in found]
+    assert plan.meta.language == "en" and copy.meta.language == "xx"
+    section = next(s for s in copy.sections if s.body.count("\n\n") >= 2)
+    assert section.body.count("\n\n") == next(s for s in plan.sections if s.id == section.id).body.count("\n\n")
