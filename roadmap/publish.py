@@ -113,9 +113,9 @@ def _languages(plan: Any, plan_path: Path, asked: list[str] | None) -> list[str]
     from .errors import BadValue
     from .translation_files import check_language, languages
 
-    available = languages(plan, plan_path).all
     if not asked:
-        return available
+        return languages(plan, plan_path).all
+    available = languages(plan, plan_path, borrowed=True).all
     chosen: list[str] = []
     for language in asked:
         check_language(language)

@@ -74,7 +74,7 @@ def status(plan: Roadmap, plan_path: Path, only: str | None = None) -> list[Lang
         check_language(only)
         found = {only: layers_for(plan, plan_path, only)}
     else:
-        found = languages(plan, plan_path).layers
+        found = languages(plan, plan_path, borrowed=True).layers
     out = []
     for language, layers in found.items():
         cov = coverage(plan, layers, language)

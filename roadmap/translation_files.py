@@ -136,9 +136,12 @@ def layers_for(plan: Roadmap, plan_path: Path, language: str) -> list[Layer]:
     return found
 
 
-def languages(plan: Roadmap, plan_path: Path) -> Languages:
-    """The plan's source language and every language it has translations for."""
-    wanted = {lang for lang, _ in iter_translation_files(plan_path)} | set(shipped_languages(plan))
+def languages(plan: Roadmap, plan_path: Path, *, borrowed: bool = False) -> Languages:
+    """The plan's source language and every language it has a translation file for
+    (`borrowed`: also those of the shipped model it derives from)."""
+    wanted = {lang for lang, _ in iter_translation_files(plan_path)}
+    if borrowed:
+        wanted |= set(shipped_languages(plan))
     wanted.discard(plan.meta.language)
     return Languages(plan.meta.language, {lang: layers_for(plan, plan_path, lang) for lang in sorted(wanted)})
 

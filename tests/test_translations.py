@@ -4,11 +4,9 @@ PO workflow, stale and missing translations, and publishing several languages.""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import polib
-import pytest
 
 from conftest import TODAY
 from roadmap import adapt
