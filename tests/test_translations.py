@@ -256,3 +256,17 @@ def test_the_model_published_in_russian_leaves_no_toolkit_word_in_english(cli, t
         assert not left, f"{path.name}: {left[:10]}"
         checked += 1
     assert checked >= 14
+
+
+def test_validate_checks_a_translation_file_given_by_a_glob(cli, tmp_path):
+    plan = tmp_path / "kg.yaml"
+    adapt.init(plan, country="KG", start_year=2024, today=TODAY)
+    result = cli("validate", plan, tmp_path / "kg.ru.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert "kg.ru.yaml: valid (0 errors" in result.stderr
+    (tmp_path / "kg.ky.yaml").write_text(
+        "translation:\n  of: kg-roadmap\n  language: ky\nentries:\n  a:\n    text: b\n    frm: 0123456789ab\n", encoding="utf-8"
+    )
+    result = cli("validate", tmp_path / "kg.ky.yaml")
+    assert result.exit_code == 1
+    assert 'kg.ky.yaml:7:5: entries.a.frm: unknown field "frm"' in result.stderr
