@@ -50,13 +50,22 @@ def validate(paths: list[Path], *, today: dt.date | None = None) -> list[FileRep
 
 def _is_translation(path: Path) -> bool:
     """A translation file (`kg.ru.yaml`) given to validate by a glob such as *.yaml."""
+    import os
     import re
+    import stat
 
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096).decode("utf-8", "replace")
+    try:  # never blocks on a FIFO, never reads a device (store.read_text refuses both)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return re.search(r"(?m)^translation:", head) is not None and re.search(r"(?m)^meta:", head) is None
 
 
