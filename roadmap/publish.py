@@ -97,11 +97,11 @@ def publish(
         *([Output(logo.name, lambda: logo.data, "logo")] if logo is not None else []),
         Output("green-paper.html", lambda: documents.to_html(plan, model=model, as_of=when, t=t, nav=page("green-paper.html"), logo=logo, logo_src=logo_src).encode(), "Green Paper (HTML)"),
         Output("green-paper.md", lambda: documents.render(plan, "md", as_of=when, model=model, logo=logo, logo_src=logo_src), "Green Paper (Markdown)"),
-        Output("green-paper.docx", lambda: documents.render(plan, "docx", as_of=when, model=model, logo=logo), "Green Paper (Word)"),
+        Output("green-paper.docx", lambda: documents.render(plan, "docx", as_of=when, model=model, logo=logo, say=say), "Green Paper (Word)"),
         Output("green-paper.pdf", lambda: documents.render(plan, "pdf", as_of=when, model=model, logo=logo), "Green Paper (PDF)"),
         Output("action-plan.html", lambda: tables.to_html(plan, t, nav=page("action-plan.html")).encode(), "action plan (HTML)"),
         *[Output(f"action-plan.{fmt}", _bound(tables.render, plan, fmt), f"action plan ({fmt})") for fmt in ("md", "csv", "xlsx", "docx", "pdf")],
-        *[Output(f"flowchart.{commands.extension(fmt)}", _bound(flowchart.render, plan, fmt), f"flowchart ({fmt})") for fmt in [*images, "dot", "mermaid"]],
+        *[Output(f"flowchart.{commands.extension(fmt)}", _bound(flowchart.render, plan, fmt, logo=logo), f"flowchart ({fmt})") for fmt in [*images, "dot", "mermaid"]],
         *[
             Output(f"timeline.{commands.extension(fmt)}", _bound(timeline.render, plan, fmt, as_of=when), f"timeline ({fmt})")
             for fmt in ["svg", "png", "pdf", "mermaid"]

@@ -104,7 +104,7 @@ def render_file(
         paper = paper.lower()
         if paper not in PAPERS:
             raise BadValue(f'unknown paper "{paper}"; choose --paper {"|".join(PAPERS)}')
-        if fmt != "pdf":
+        if fmt != "pdf" and (kind, fmt) != ("green-paper", "docx"):
             raise BadValue(f"--paper sets the pages of a PDF; {fmt} has no pages: leave out --paper or write .pdf")
     if output is not None and not output.parent.is_dir():
         raise BadValue(f"cannot write {output}: the folder {output.parent} does not exist")
@@ -113,11 +113,16 @@ def render_file(
     doc = load(plan_path)
     module = importlib.import_module(KINDS[kind][0])
     options: dict[str, object] = {}
-    if fmt == "pdf" and paper is not None:
+    if paper is not None:
         options["paper"] = paper
     if kind == "flowchart":
         options["details"] = details
+    if kind in ("flowchart", "green-paper"):
         options["say"] = say
+    if kind in ("flowchart", "green-paper"):
+        from ..identity import read_logo
+
+        options["logo"] = read_logo(doc.plan, plan_path)
     if kind in ("timeline", "green-paper"):
         options["as_of"] = as_of or doc.plan.meta.as_of or dt.date.today()
     if kind == "green-paper":
@@ -127,9 +132,6 @@ def render_file(
             options["model"] = base_model(doc, model, option="--model").plan  # must be the version the plan records
         else:
             options["model"] = model_of(doc.plan)
-        from ..identity import read_logo
-
-        options["logo"] = read_logo(doc.plan, plan_path)
     data: bytes = module.render(doc.plan, fmt, **options)
     if output is not None:
         write_output(output, data, [plan_path])
