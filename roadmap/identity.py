@@ -350,12 +350,9 @@ def meta(path: Path, wish: Identity, *, dry_run: bool = False, today: dt.date | 
             "say what to set: --title, --subtitle, --version, --contact, --website, --logo, --author, --horizon"
         )
     label = store.label_for(path)
-    notes = []
-    if wish.logo is not None and str(wish.logo).lower().endswith(".svg"):
-        notes.append("an SVG logo shows on the site and in the HTML and Markdown Green Paper; Word documents need a PNG or JPEG logo")
 
     def compute(doc: Document) -> Edit:
-        return Edit(changes_for(doc, wish, plan_path=path, label=label), notes=notes)
+        return Edit(changes_for(doc, wish, plan_path=path, label=label))
 
     return store.edit(path, compute, command="meta", dry_run=dry_run, today=today)
 

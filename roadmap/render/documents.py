@@ -307,7 +307,8 @@ def to_pdf(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue
         lang=t.lang,
         font=typeset.FONT,
     )
-    return typeset.compile_document(source, "pdf", when=when, images={"flowchart": svg})
+    images = {"flowchart": svg, **({"logo": typeset.logo_svg(logo, raster=True)} if logo is not None else {})}
+    return typeset.compile_document(source, "pdf", when=when, images=images)
 
 
 def render(

@@ -289,18 +289,24 @@ def with_logo(svg: str, logo: Logo | None) -> str:
 
     The logo is embedded (a data: address), so the SVG, the PNG and PDF set from it, and the
     Green Paper pages that inline it all carry it. It has passed identity's one check
-    (size, type, no scripts or outside references); inside an SVG <image> a browser would
-    not run a script or fetch a reference anyway.
+    (size, type, no scripts or outside references), and goes in as PNG or JPEG (an SVG logo
+    set as PNG by typst): an image, which no viewer runs or lets fetch anything.
     """
     if logo is None:
         return svg
     found = _LOGO_PLACE.search(svg)
     if found is None:
         return svg
+    import base64
+
+    from .typeset import logo_raster
+
     xs, ys = zip(*((float(a), float(b)) for a, b in (p.split(",") for p in found.group(1).split())))
+    mime, data = logo_raster(logo)
     image = (
         f'<g id="logo" class="logo"><image x="{min(xs):.2f}" y="{min(ys):.2f}" width="{max(xs) - min(xs):.2f}" '
-        f'height="{max(ys) - min(ys):.2f}" preserveAspectRatio="xMidYMid meet" xlink:href="{logo.data_uri()}"/></g>'
+        f'height="{max(ys) - min(ys):.2f}" preserveAspectRatio="xMidYMid meet" '
+        f'xlink:href="data:{mime};base64,{base64.b64encode(data).decode("ascii")}"/></g>'
     )
     if "xmlns:xlink=" not in svg[: svg.index(">", svg.index("<svg"))]:
         svg = svg.replace("<svg", '<svg xmlns:xlink="http://www.w3.org/1999/xlink"', 1)

@@ -9,10 +9,21 @@ in a landscape section with its header row repeated on every page.
 from __future__ import annotations
 
 import io
+import math
 from typing import Any, Callable
 
 from ..i18n import Catalogue
-from .office import docx_bytes, docx_colophon, docx_landscape, docx_new, docx_page_numbers, docx_portrait, docx_restart_numbering, docx_toc
+from .office import (
+    docx_bytes,
+    docx_colophon,
+    docx_landscape,
+    docx_new,
+    docx_page_numbers,
+    docx_portrait,
+    docx_restart_numbering,
+    docx_title_page,
+    docx_toc,
+)
 
 
 PAPER_CM = {"a3": (42.0, 29.7), "a4": (29.7, 21.0)}  # landscape width, height
@@ -54,6 +65,7 @@ def to_docx(data: dict[str, Any], t: Catalogue, *, paper: str | None = None, say
         credit.add_run(" ".join(x for x in (identity["credit"], identity["credit_group"]) if x)).italic = True
     docx_colophon(document, identity["colophon"])  # every page says which plan and version it is
 
+    docx_title_page(document)
     docx_toc(document, words["doc.contents"], words["doc.toc_update"])
 
     covered = {ch.section.id for ch in data["chapters"]}
@@ -229,7 +241,9 @@ def _flowchart(document: Any, data: dict[str, Any], words: dict[str, str], paper
             line = document.add_paragraph(words["doc.continued"].format(title=title, part=k + 1, parts=parts))
             line.paragraph_format.page_break_before = True
             line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        document.add_picture(io.BytesIO(png), width=Emu(round(tile[2] * EMU_PER_PT)))
+        # printed at the placement's scale exactly (its pixels are the drawing's at PNG_PPI)
+        pixels = int.from_bytes(png[16:20], "big")
+        document.add_picture(io.BytesIO(png), width=Emu(math.ceil(pixels * 72 / typeset.PNG_PPI * placement.scale * EMU_PER_PT)))
         document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
@@ -350,15 +364,12 @@ def _table(document: Any, tokens: list[Any], i: int) -> int:
 
 
 def _logo(document: Any, logo: Any) -> None:
-    """The plan's logo above the title. python-docx takes PNG and JPEG only: an SVG logo
-    shows on the site and in the HTML and Markdown Green Paper, not in Word (`meta --logo`
-    says so when it is set)."""
+    """The plan's logo above the title. Word takes PNG and JPEG; an SVG logo is set as PNG by
+    typst first (no system program)."""
     from docx.shared import Cm
 
     if logo is None:
         return
-    if logo.mime == "image/svg+xml":
-        return
-    import io
+    from .typeset import logo_raster
 
-    document.add_picture(io.BytesIO(logo.data), height=Cm(2.5))
+    document.add_picture(io.BytesIO(logo_raster(logo)[1]), height=Cm(2.5))

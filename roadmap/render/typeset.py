@@ -17,6 +17,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import RoadmapError
 
@@ -211,6 +212,33 @@ def svg_size(svg: str) -> tuple[float, float]:
         value = float(found.group(1))
         sizes.append(value * 0.75 if found.group(2) == "px" else value)
     return sizes[0], sizes[1]
+
+
+def logo_svg(logo: Any, height: float = 72.0, *, raster: bool = False) -> str:
+    """The plan's logo (identity.Logo, checked there) as an SVG `height` points tall, for typst to
+    place or rasterise: the logo is embedded as a data: address, whose image typst decodes
+    like any other (`raster`: an SVG logo as its PNG, see logo_raster)."""
+    width = height * logo.aspect
+    uri = logo.data_uri()
+    if raster:
+        import base64
+
+        mime, data = logo_raster(logo)
+        uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{width:.2f}pt" height="{height:.2f}pt" viewBox="0 0 {width:.2f} {height:.2f}">'
+        f'<image width="{width:.2f}" height="{height:.2f}" preserveAspectRatio="xMidYMid meet" xlink:href="{uri}"/></svg>'
+    )
+
+
+def logo_raster(logo: Any) -> tuple[str, bytes]:
+    """The logo as (mime, bytes) of a PNG or JPEG: an SVG logo is set as PNG (300 pixels
+    tall). Word takes no SVG, and typst's PDF drops the text of an SVG nested in another
+    (the flowchart), so both get the raster; its look is the same everywhere."""
+    if logo.mime != "image/svg+xml":
+        return logo.mime, logo.data
+    return "image/png", svg_to_png(logo_svg(logo), when=dt.datetime(2000, 1, 1), ppi=300)
 
 
 def svg_to_png(svg: str, *, when: dt.datetime, ppi: int = PNG_PPI) -> bytes:
