@@ -22,6 +22,7 @@ from roadmap.resources import model_path
 pypdf = pytest.importorskip("pypdf", reason="pypdf (a test dependency: pip install '.[test]') reads the PDFs")
 
 RED = (230, 0, 0)
+APPENDIX1 = "Appendix 1. Block Diagram of the Roadmap for the Development of Creative Economy in Central Asia"
 EMU_PER_PT = 12700
 
 
@@ -285,7 +286,7 @@ def flowchart_pages(data: bytes) -> list[dict[str, float]]:
                 "width": printed_w,
                 "height": shape.height / EMU_PER_PT,
                 "room_w": room_w,
-                "room_h": room_h - green_paper_docx.HEADING_PT,
+                "room_h": room_h - green_paper_docx.heading_room(APPENDIX1, room_w),
                 "paper_w": page.page_width / EMU_PER_PT,
             }
         )

@@ -208,7 +208,11 @@ def _stages(document: Any, data: dict[str, Any], words: dict[str, str], *, level
         markdown_into(document, stage.narrative or "", base_level=level)
 
 
-HEADING_PT = 26.0  # room kept above the picture on every page: the heading, or the "continued" line
+def heading_room(title: str, width_pt: float) -> float:
+    """Points kept above the picture on every page: Appendix 1's heading (14 pt bold, about
+    0.6 em a letter; two lines on A4 in English), or the "continued" line under it."""
+    lines = max(1, math.ceil(len(title) * 14 * 0.6 / width_pt))
+    return 8.0 + 18.0 * lines
 
 
 def _flowchart(document: Any, data: dict[str, Any], words: dict[str, str], paper: str, say: Callable[[str], None] | None) -> None:
@@ -226,7 +230,8 @@ def _flowchart(document: Any, data: dict[str, Any], words: dict[str, str], paper
     svg = flowchart(plan, "svg", logo=data.get("logo")).decode("utf-8")
     section = document.sections[-1]
     room_w = (section.page_width - section.left_margin - section.right_margin) / EMU_PER_PT
-    room_h = (section.page_height - section.top_margin - section.bottom_margin) / EMU_PER_PT - HEADING_PT
+    room_h = (section.page_height - section.top_margin - section.bottom_margin) / EMU_PER_PT
+    room_h -= heading_room(data["appendix"]["appendix1"], room_w)
     placement = typeset.placement_of(svg, paper, room=(room_w, room_h))
     parts = len(placement.tiles)
     if parts > MAX_FLOWCHART_PAGES:

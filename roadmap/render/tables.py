@@ -99,6 +99,7 @@ XLSX_COLUMNS = (
 # prints at about 7 pt (the widths were 293 units and 10 pt, which printed at 5 pt).
 XLSX_FONT_SIZE = 11
 XLSX_CHARS_PER_UNIT = 1.1  # characters of 11 pt Arial per unit of column width
+XLSX_WRAP_SLACK = 0.85  # lines wrap at spaces, and LibreOffice sets wider fonts: the last line was cut off
 
 
 def _xlsx_page_text(text: str) -> str:
@@ -237,7 +238,7 @@ def _row_height(values: list[Any], widths: list[int]) -> float:
     lines = 1
     for value, width in zip(values, widths):
         text = "" if value is None else str(value)
-        per_line = max(int(width * XLSX_CHARS_PER_UNIT) - 1, 1)
+        per_line = max(int(width * XLSX_CHARS_PER_UNIT * XLSX_WRAP_SLACK) - 1, 1)
         needed = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
         lines = max(lines, needed)
     return round(14.5 * lines + 3, 1)
