@@ -142,7 +142,7 @@ def test_docx_green_paper(kg_plan: Path, tmp_path: Path) -> None:
     assert "KG-FIN-1 (NEW)" in ids
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert "Task DAT-2 moved from 2025 to 2026" in bullets
-    assert len(document.inline_shapes) == 1  # the flowchart picture: typst sets it from the SVG, no system program
+    assert len(document.inline_shapes) == 2  # the flowchart over two A3 pages at 7 pt: typst sets them from the SVG, no system program
     assert "Graphviz" not in "\n".join(p.text for p in document.paragraphs)
     assert document.core_properties.created.year == 2024  # pinned, not the clock
 

@@ -261,6 +261,17 @@ def docx_colophon(document: Any, text: str) -> None:
         run.font.size = Pt(8.5)
 
 
+def docx_title_page(document: Any) -> None:
+    """End the title page here: it shows no header or footer (no page number); the contents
+    start on the next page. (It still counts: the contents are page 2 of N, as Word's
+    NUMPAGES counts every page.)"""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_footer.is_linked_to_previous = False  # an empty footer of its own
+    section.first_page_header.is_linked_to_previous = False
+    document.add_page_break()
+
+
 def docx_toc(document: Any, title: str, hint: str) -> None:
     """A table of contents field (headings 1-3); Word fills it in (it asks to when the file opens)."""
     from docx.oxml import OxmlElement
@@ -280,6 +291,7 @@ def docx_landscape(document: Any) -> Any:
     from docx.enum.section import WD_ORIENT, WD_SECTION
 
     section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = False  # only the title page goes without a number
     if section.orientation != WD_ORIENT.LANDSCAPE:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
@@ -290,6 +302,7 @@ def docx_portrait(document: Any) -> Any:
     from docx.enum.section import WD_ORIENT, WD_SECTION
 
     section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = False
     if section.orientation != WD_ORIENT.PORTRAIT:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = section.page_height, section.page_width
