@@ -21,9 +21,10 @@ def local_links(page: Path) -> list[str]:
 
 
 def broken_links(site: Path) -> list[str]:
+    """Links that lead nowhere, from every page (the language folders' too)."""
     broken = []
-    for page in sorted(site.glob("*.html")):
+    for page in sorted(site.rglob("*.html")):
         for target in local_links(page):
-            if target and not (site / target).is_file():
-                broken.append(f"{page.name} -> {target}")
+            if target and not (page.parent / target).resolve().is_file():
+                broken.append(f"{page.relative_to(site)} -> {target}")
     return broken

@@ -90,8 +90,10 @@ def test_publish_draws_the_flowchart_once_per_format(kg_plan: Path, tmp_path: Pa
 
     monkeypatch.setattr(graphviz_engine, "_run_system", counted)
     publish.publish(kg_plan, tmp_path / "site", as_of=dt.date(2026, 6, 30))
-    # Graphviz draws the SVG once; PNG and PDF (and the Word picture) are set from it by typst
-    assert runs == ["flowchart svg"]
+    # Graphviz draws the SVG once per language (the plan from init has its Russian title, so
+    # the site is English and Russian); PNG and PDF (and the Word picture) are set from it by typst
+    assert runs == ["flowchart svg", "flowchart svg"]
+    assert (tmp_path / "site" / "ru" / "flowchart.svg").is_file()
     site = tmp_path / "site"
     svg = (site / "flowchart.svg").read_text(encoding="utf-8")
     html = (site / "green-paper.html").read_text(encoding="utf-8")
