@@ -34,6 +34,11 @@ def check(plan: Roadmap, *, today: dt.date | None = None) -> list[Issue]:
     issues += _conflicts(plan)
     issues += _identity(plan)
     issues += _long_free_values(plan)
+    issues += _periods(plan)
+    issues += _refs(plan)
+    from .budget import checks as budget_checks
+
+    issues += budget_checks(plan)
     if plan.meta.kind == "plan":
         issues += _tracking(plan, today or plan.meta.as_of or dt.date.today())
     return issues
@@ -97,7 +102,10 @@ def _references(plan: Roadmap) -> list[Issue]:
             issues.append(
                 Issue(("tasks", i, "direction"), f'unknown direction "{t.direction}"; the directions are: {direction_list}')
             )
-        if t.stage not in stages:
+        if t.stage is None:
+            if stages:
+                issues.append(Issue(("tasks", i, "stage"), f"no stage; the stages are: {stage_list}"))
+        elif t.stage not in stages:
             issues.append(Issue(("tasks", i, "stage"), f'unknown stage "{t.stage}"; the stages are: {stage_list}'))
         for j, dep in enumerate(t.depends_on):
             if dep not in tasks:
@@ -161,7 +169,7 @@ def _horizon(plan: Roadmap) -> list[Issue]:
     for i, t in enumerate(plan.tasks):
         for name in ("year_start", "year_end"):
             value = getattr(t, name)
-            if value > horizon:
+            if value is not None and value > horizon:
                 issues.append(
                     Issue(
                         ("tasks", i, name),
@@ -282,8 +290,13 @@ def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:
             issues.append(
                 Issue(("tasks", i), "no owner: assign one with `roadmap assign`", severity="warning")
             )
-        end_year = plan.calendar_year(t.year_end)
-        if end_year < today.year:
+        span = plan.timeframe(t)
+        if span is None:
+            issues.append(Issue(("tasks", i), "no timeframe: give it one with `roadmap shift` or edit start/end", severity="warning"))
+        elif t.start is not None and span[1].last_day < today:
+            issues.append(Issue(("tasks", i, "end"), f"overdue: due by the end of {span[1]} and not done", severity="warning"))
+        elif t.start is None and plan.calendar_year(t.year_end) < today.year:  # type: ignore[arg-type]
+            end_year = plan.calendar_year(t.year_end)  # type: ignore[arg-type]
             issues.append(
                 Issue(
                     ("tasks", i, "year_end"),
@@ -292,7 +305,7 @@ def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:
                 )
             )
         for dep in t.depends_on:
-            if dep in ends and dep != t.id and t.year_start < ends[dep]:
+            if t.year_start is not None and ends.get(dep) is not None and dep != t.id and t.year_start < ends[dep]:
                 issues.append(
                     Issue(
                         ("tasks", i, "year_start"),
@@ -301,4 +314,41 @@ def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:
                         severity="warning",
                     )
                 )
+    return issues
+
+
+def _periods(plan: Roadmap) -> list[Issue]:
+    """Task periods at the plan's granularity and inside it."""
+    from .periods import Period
+
+    issues: list[Issue] = []
+    if not any(t.start for t in plan.tasks):
+        return issues
+    if not plan.meta.start:
+        return [
+            Issue(("tasks", i, "start"), "this plan is timed in plan years (year_start, year_end); it has no meta.start and meta.end")
+            for i, t in enumerate(plan.tasks)
+            if t.start
+        ]
+    first, last = Period.parse(plan.meta.start), Period.parse(plan.meta.end)
+    for i, t in enumerate(plan.tasks):
+        if not t.start:
+            continue
+        for name in ("start", "end"):
+            value = Period.parse(getattr(t, name))
+            if value.unit != first.unit:
+                issues.append(
+                    Issue(("tasks", i, name), f"{value} is a {value.unit}; this plan is timed in {first.unit}s ({first} to {last})")
+                )
+            elif not first <= value <= last:
+                issues.append(Issue(("tasks", i, name), f"{value} is outside the plan ({first} to {last})"))
+    return issues
+
+
+def _refs(plan: Roadmap) -> list[Issue]:
+    issues = []
+    for name, items in (("tasks", plan.tasks), ("directions", plan.directions)):
+        for i, value in _duplicates(item.ref for item in items if item.ref):
+            index = [j for j, item in enumerate(items) if item.ref == value][1]
+            issues.append(Issue((name, index, "ref"), f'duplicate ref "{value}": each number must be used once'))
     return issues
