@@ -72,7 +72,7 @@ def layout(s: State, t: Catalogue) -> list[Block]:
     labels = _period_labels(s)
     head = [t("report.ref"), t("report.activity"), t("report.target"), *labels, t("report.lead"), t("report.party"),
             t("report.budget", currency=currency or ""), t("report.status"), t("report.comment")]
-    widths = [5, 22, 12, *[3] * len(labels), 8, 12, 9, 8, 18]
+    widths = [5, 22, 12, *[4] * len(labels), 8, 12, 9, 8, 18]
     if not s.outputs:
         blocks.append(Block("p", t("report.no_outputs")))
     for output in s.outputs:
@@ -92,7 +92,7 @@ def layout(s: State, t: Catalogue) -> list[Block]:
                 Cell(a.parties), Cell(amount(a.budget, currency, t), number=a.budget), Cell(status, fill=palette.FILL[a.status]),
                 Cell(comment if a.timeframe else (comment + (" " if comment else "") + f"({t('report.no_timeframe')})").strip()),
             ])
-        total_row = [Cell(t("report.output_total", label=output.label), bold=True)] + [Cell() for _ in head[1:]]
+        total_row = [Cell(), Cell(t("report.output_total", label=output.label), bold=True)] + [Cell() for _ in head[2:]]
         total_row[len(head) - 3] = Cell(amount(output.budget, currency, t), number=output.budget, bold=True)
         rows.append(total_row)
         blocks.append(Block("table", table=Table(head, rows, widths)))
@@ -212,8 +212,9 @@ def to_xlsx(blocks: list[Block], plan: Roadmap, t: Catalogue) -> bytes:
     thin = Side(style="thin", color="BFBFBF")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
-    widest = max((len(b.table.widths) for b in blocks if b.table), default=1)
-    widths = [0.0] * widest
+    tables = [b.table for b in blocks if b.table]
+    widest = max(tables, key=lambda tab: len(tab.widths), default=None)
+    widths = [w * 1.1 for w in widest.widths] if widest else [10.0]  # the activity tables set the columns
     row = 1
     for b in blocks:
         if b.kind in ("h1", "h2", "h3", "p", "legend"):
@@ -228,10 +229,14 @@ def to_xlsx(blocks: list[Block], plan: Roadmap, t: Catalogue) -> bytes:
             cell.font = Font(name=OFFICE_FONT, bold=True, color=palette.hex_rgb(palette.HEADER_TEXT), size=9)
             cell.fill = PatternFill("solid", fgColor=palette.hex_rgb(palette.HEADER_FILL))
             cell.alignment, cell.border = wrap, border
-        for j, w in enumerate(tab.widths):
-            widths[j] = max(widths[j], w)
+        sheet.row_dimensions[row].height = 28
         row += 1
         for r in tab.rows:
+            lines = max(
+                (-(-len(c.text) // max(int(widths[j] * 1.15) if j < len(widths) else 10, 1)) for j, c in enumerate(r) if c.text),
+                default=1,
+            )
+            sheet.row_dimensions[row].height = 12.5 * max(lines, 1) + 2
             for j, c in enumerate(r, start=1):
                 cell = sheet.cell(row=row, column=j, value=c.number if c.number is not None else (c.text or None))
                 if c.number is not None:
@@ -243,7 +248,7 @@ def to_xlsx(blocks: list[Block], plan: Roadmap, t: Catalogue) -> bytes:
             row += 1
         row += 1
     for j, w in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(j)].width = max(4.0, w * 1.1)
+        sheet.column_dimensions[get_column_letter(j)].width = max(4.0, w)
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -257,6 +262,7 @@ def to_xlsx(blocks: list[Block], plan: Roadmap, t: Catalogue) -> bytes:
 
 
 def to_docx(blocks: list[Block], plan: Roadmap, t: Catalogue) -> bytes:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
     from .office import docx_bytes, docx_new, docx_repeat_header, docx_shade
@@ -281,7 +287,6 @@ def to_docx(blocks: list[Block], plan: Roadmap, t: Catalogue) -> bytes:
             table = document.add_table(rows=1, cols=len(tab.header))
             table.style = "Table Grid"
             table.autofit = False
-            scale = room / sum(tab.widths) if sum(tab.widths) > room else 1.0
             for j, h in enumerate(tab.header):
                 cell = table.rows[0].cells[j]
                 cell.text = h
@@ -295,12 +300,16 @@ def to_docx(blocks: list[Block], plan: Roadmap, t: Catalogue) -> bytes:
                 cells = table.add_row().cells
                 for j, c in enumerate(r):
                     cells[j].text = c.text
+                    if c.number is not None:
+                        cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     for run in cells[j].paragraphs[0].runs:
                         run.font.size = Pt(8)
                         run.bold = c.bold
                     if c.fill:
                         docx_shade(cells[j], c.fill)
+            scale = room / sum(tab.widths) if len(tab.widths) > 2 else 0.25
             for j, w in enumerate(tab.widths):
+                table.columns[j].width = Cm(w * scale)  # the grid: what Word and LibreOffice lay out by
                 for row in table.rows:
                     row.cells[j].width = Cm(w * scale)
             document.add_paragraph()
@@ -342,15 +351,15 @@ def to_pdf(blocks: list[Block], plan: Roadmap, t: Catalogue) -> bytes:
             out.append(f"#text(size: 16pt, weight: \"bold\", fill: rgb({s(palette.HEADER_FILL)}))[{typeset.escape(b.text)}]\n")
         elif b.kind in ("h2", "h3"):
             size = "12pt" if b.kind == "h2" else "10pt"
-            out.append(f"#block(above: 1.2em, below: 0.6em, text(size: {size}, weight: \"bold\")[{typeset.escape(b.text)}])")
+            out.append(f"#block(above: 1.2em, below: 0.6em, sticky: true, text(size: {size}, weight: \"bold\")[{typeset.escape(b.text)}])")
         elif b.kind == "p":
-            out.append(f"{typeset.escape(b.text)}\n")
+            out.append(f"#block(sticky: true)[{typeset.escape(b.text)}]\n")
         elif b.kind == "legend":
             boxes = " ".join(f"#box(fill: rgb({s(fill)}), inset: 2pt)[{typeset.escape(label)}]" for fill, label in b.fills)
             out.append(f"{typeset.escape(b.text)} {boxes}\n")
         elif b.table is not None:
             tab = b.table
-            cols = ", ".join(f"{w}fr" for w in tab.widths)
+            cols = ", ".join(f"{w}fr" for w in tab.widths) if len(tab.widths) > 2 else ", ".join(f"{w * 2.5}mm" for w in tab.widths)
             cells = [f"table.cell(fill: rgb({s(palette.HEADER_FILL)}))[{typeset.escape(h)}]" for h in tab.header]
             for r in tab.rows:
                 for c in r:
