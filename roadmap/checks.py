@@ -286,7 +286,7 @@ def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:
     for i, t in enumerate(plan.tasks):
         if t.status in (Status.done, Status.not_needed):
             continue
-        if t.owner is None:
+        if t.owner is None and t.lead is None and not t.parties:  # a work plan's lead agency answers for it
             issues.append(
                 Issue(("tasks", i), "no owner: assign one with `roadmap assign`", severity="warning")
             )

@@ -103,7 +103,7 @@ def untimed(plan: Roadmap, tasks: list[Task] | None = None) -> list[Task]:
 
 
 def unowned(plan: Roadmap, tasks: list[Task] | None = None) -> list[Task]:
-    return [t for t in _of(plan, tasks) if is_remaining(t) and t.owner is None]
+    return [t for t in _of(plan, tasks) if is_remaining(t) and t.owner is None and t.lead is None and not t.parties]
 
 
 def due(plan: Roadmap, year: int, tasks: list[Task] | None = None) -> list[Task]:
