@@ -56,6 +56,14 @@ def describe(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) 
             if j not in used and other.task == change.task and other.field in family and other.field not in group:
                 group[other.field] = other
                 used.add(j)
+        if "status_note" in family:  # tick --note's copy in the comments: the status sentence says it
+            note = group.get("status_note") or group.get("status")
+            said = note.new if note is not None and note.field == "status_note" else (note.note if note is not None else None)
+            for j in range(i + 1, len(changes)):
+                other = changes[j]
+                if j not in used and other.task == change.task and _comment_text(other) == said and said:
+                    used.add(j)
+                    break
         out.append(_task_sentence(change.task, group, plan, t, first=change.field) or _generic(change, t))
     return out
 
@@ -147,6 +155,14 @@ def _task_sentence(task: str, group: dict[str, Change], plan: Roadmap, t: Catalo
     if first in ("expected_results", "success_indicators", "persons_involved", "international_examples"):
         return t("change.list_revised", what=t(f"field.{first}"), task=task, changes=_list_change(c, t))
     return None
+
+
+def _comment_text(change: Change) -> str | None:
+    """The text of the one comment a Change adds, else None."""
+    if len(change.path) < 3 or change.path[2] != "comments" or change.old is not None:
+        return None
+    items = _items(change)
+    return items[0].get("text") if len(items) == 1 and isinstance(items[0], dict) else None
 
 
 def _periods(start: Any, end: Any) -> str:
