@@ -119,11 +119,11 @@ def format_md(plan: Roadmap, log: list[Day], since: dt.date | None = None) -> st
     title = t("changelog.title", title=plan.meta.title)
     out = [f"# {_md(title)}"]
     if since:
-        out += ["", f"*{t('changelog.since', date=since.isoformat())}*"]
+        out += ["", f"*{t('changelog.since', date=t.date(since))}*"]
     if not log:
         out += ["", t("changelog.nothing")]
     for day in log:
-        out += ["", f"## {day.date.isoformat()}", ""]
+        out += ["", f"## {t.date(day.date)}", ""]
         out += [f"- {_md(s)}" for s in day.sentences]
     return "\n".join(out) + "\n"
 

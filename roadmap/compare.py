@@ -296,7 +296,7 @@ def format_json(comparison: Comparison) -> str:
 
 def format_csv(comparison: Comparison, lang: str | None = None) -> str:
     """One row per task; per plan its status, responsible person and calendar years."""
-    t = catalogue(lang)
+    t = _catalogue(comparison, lang)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     header = [t("compare.task"), t("compare.title_column"), t("compare.direction"), t("compare.added")]
@@ -314,15 +314,21 @@ def format_csv(comparison: Comparison, lang: str | None = None) -> str:
     return buffer.getvalue()
 
 
+def _catalogue(comparison: Comparison, lang: str | None) -> Catalogue:
+    """The words of `lang`, else of the first plan's language."""
+    first = comparison.columns[0].plan.meta.language if comparison.columns else None
+    return catalogue(lang or first)
+
+
 def _md(text: Any) -> str:
     value = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return value.replace("|", "\\|").replace("\n", " ")
 
 
 def format_md(comparison: Comparison, lang: str | None = None) -> str:
-    t = catalogue(lang)
+    t = _catalogue(comparison, lang)
     labels = [c.label for c in comparison.columns]
-    subtitle = t("compare.subtitle_dates", count=len(comparison.columns), dates=_dates(comparison, t))
+    subtitle = t.plural("compare.subtitle_dates", len(comparison.columns), dates=_dates(comparison, t))
     out = [f"# {t('compare.title')}", "", _md(subtitle), ""]
     head = [t("compare.task"), t("compare.title_column"), *labels, t("compare.kept"), t("compare.dropped")]
     out += ["| " + " | ".join(_md(h) for h in head) + " |", "|" + "---|" * len(head)]
@@ -340,11 +346,13 @@ def format_md(comparison: Comparison, lang: str | None = None) -> str:
 
 
 def _dates(comparison: Comparison, t: Catalogue) -> str:
-    """'2026-11-23', or the span '2025-12-31 – 2026-11-23' when the plans differ."""
+    """'23 November 2026', or the span '31 December 2025 – 23 November 2026' when the plans differ."""
     dates = sorted({c.as_of for c in comparison.columns if c.as_of})
     if not dates:
         return t("compare.no_date")
-    return dates[0].isoformat() if len(dates) == 1 else f"{dates[0].isoformat()} – {dates[-1].isoformat()}"
+    if len(dates) == 1:
+        return t.date(dates[0])
+    return t("compare.date_span", first=t.date(dates[0]), last=t.date(dates[-1]))
 
 
 def _directions(comparison: Comparison) -> dict[str, str]:
@@ -361,7 +369,7 @@ def format_html(comparison: Comparison, lang: str | None = None) -> str:
     from .render.palette import FILL
     from .render.templating import environment
 
-    t = catalogue(lang)
+    t = _catalogue(comparison, lang)
     totals = comparison.totals()
     names = _directions(comparison)
     groups: list[dict[str, Any]] = []
@@ -391,8 +399,8 @@ def format_html(comparison: Comparison, lang: str | None = None) -> str:
         )
     return environment().get_template("compare.html.j2").render(
         t=t.all(),
-        lang=lang or "en",
-        subtitle=t("compare.subtitle_dates", count=len(comparison.columns), dates=_dates(comparison, t)),
+        lang=t.lang,
+        subtitle=t.plural("compare.subtitle_dates", len(comparison.columns), dates=_dates(comparison, t)),
         fill={COLOUR[status]: colour for status, colour in FILL.items()},
         colours={status.value: COLOUR[status] for status in Status},
         columns=[
@@ -400,7 +408,7 @@ def format_html(comparison: Comparison, lang: str | None = None) -> str:
                 "label": c.label,
                 "name": c.name,
                 "file": c.file,
-                "as_of": c.as_of.isoformat() if c.as_of else t("compare.no_date"),
+                "as_of": t.date(c.as_of) if c.as_of else t("compare.no_date"),
                 "based_on": f"{c.plan.meta.based_on.id} {c.plan.meta.based_on.version}" if c.plan.meta.based_on else "",
             }
             for c in comparison.columns
@@ -427,7 +435,7 @@ def format_text(
 
     from .render.terminal import STYLE, SYMBOL
 
-    t = catalogue(lang)
+    t = _catalogue(comparison, lang)
     legend = Text()
     for status in Status:
         legend.append(f"{SYMBOL[COLOUR[status]]} {t(f'status.{status.value}')}  ", style=STYLE[COLOUR[status]])
@@ -459,7 +467,7 @@ def format_text(
     for key, word in TOTAL_KEYS:
         summary.add_row(t(word), *[_total(totals[c.label], key) for c in comparison.columns])
     head = Text(t("compare.title"), style="bold")
-    head.append("\n" + t("compare.subtitle_dates", count=len(comparison.columns), dates=_dates(comparison, t)), style="")
+    head.append("\n" + t.plural("compare.subtitle_dates", len(comparison.columns), dates=_dates(comparison, t)), style="")
     console = Console(
         file=io.StringIO(), width=width or 120, highlight=False, force_terminal=colour, no_color=colour is False
     )

@@ -98,9 +98,18 @@ class Catalogue:
         return _locale(self.lang if self._own else DEFAULT)
 
     def date(self, when: Any) -> str:
-        """A date as the language writes it in prose: 23 November 2026, 23 ноября 2026 г."""
+        """A date as the language writes it in prose: 23 November 2026, 23 ноября 2026 г.
+
+        An ISO text ("2026-11-23", as the site's data carries dates) is read first; no date
+        ("" or None) stays empty."""
+        import datetime as dt
+
         from babel.dates import format_date
 
+        if when is None or when == "":
+            return ""
+        if isinstance(when, str):
+            when = dt.date.fromisoformat(when)
         return format_date(when, format="long", locale=self.locale)
 
     def number(self, value: Any) -> str:
@@ -115,9 +124,27 @@ class Catalogue:
 
         return format_currency(amount, currency, locale=self.locale, currency_digits=True)
 
-    def all(self) -> dict[str, Any]:
-        """Every message, for templates (`t['status.done']`)."""
-        return {**self._fallback, **self._own}
+    def numbers(self, values: dict[str, Any]) -> dict[str, Any]:
+        """`values` with every count written the language's way (other values as they are)."""
+        return {
+            k: self.number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()
+        }
+
+    def all(self) -> "Messages":
+        """Every message, for templates: `t['status.done']`, `t.plural(key, count)`, `t.date(d)`."""
+        return Messages({**self._fallback, **self._own}, self)
+
+
+class Messages(dict):
+    """The catalogue as a template sees it: a mapping of messages that can also count and date."""
+
+    def __init__(self, messages: dict[str, Any], owner: Catalogue):
+        super().__init__(messages)
+        self.plural = owner.plural
+        self.date = owner.date
+        self.number = owner.number
+        self.numbers = owner.numbers
+        self.lang = owner.lang
 
 
 def catalogue(lang: str | None = None) -> Catalogue:

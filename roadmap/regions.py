@@ -47,10 +47,10 @@ def outside_note(plan: Roadmap, code: str) -> str | None:
     if not countries or code.upper() in countries:
         return None
     t = catalogue(plan.meta.language)
-    return t(
+    return t.plural(
         "init.outside_region",
+        len(countries),
         country=code.upper(),
-        count=len(countries),
         region=plan.meta.region or "",
         countries=" ".join(countries),
     )

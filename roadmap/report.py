@@ -94,7 +94,7 @@ class DiffReport:
         return Counter(seen.values())
 
     def summary(self, t: Catalogue | None = None) -> str:
-        t = t or catalogue()
+        t = t or catalogue(self.b.plan.meta.language)
         if self.same:
             return t("diff.same")
         counts = self.counts()
@@ -107,7 +107,9 @@ class DiffReport:
         if counts:
             order = list(diffing.FIELD_NAMES)
             ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order.index(kv[0]) if kv[0] in order else 99))
-            text += ": " + ", ".join(f"{n} {t('group.' + g) if g in order else g}" for g, n in ranked)
+            text += ": " + ", ".join(
+                t("diff.group_count", count=t.number(n), group=t("group." + g) if g in order else g) for g, n in ranked
+            )
         return text
 
     # -- plain data --------------------------------------------------------------------
@@ -159,15 +161,22 @@ def build(
 
     if model:
         plan = store.load(a)
+        t = catalogue(plan.plan.meta.language)
         base = lineage.base_model(plan, b, check_hash=False)
         notes = []
         based_on = plan.plan.meta.based_on
         if b is not None and based_on is not None and lineage.content_hash(base.text) != based_on.hash:
             notes.append(
-                f"note: {plan.label} was derived from {based_on.id} version {based_on.version}, "
-                f"not from this file ({base.plan.meta.id} version {base.plan.meta.version})"
+                t(
+                    "diff.derived_from",
+                    plan=plan.label,
+                    model=based_on.id,
+                    version=based_on.version,
+                    file_model=base.plan.meta.id,
+                    file_version=base.plan.meta.version,
+                )
             )
-        label = f"model {base.plan.meta.id} {base.plan.meta.version}"
+        label = t("diff.model_label", id=base.plan.meta.id, version=base.plan.meta.version)
         model_side = Side(label, base.plan, start_year=plan.plan.meta.start_year)
         report = _report(model_side, Side(plan.label, plan.plan), fields)
         report.changes = [c for c in report.changes if not (c.path[0] == "meta" and c.path[1] in IDENTITY_FIELDS)]
@@ -205,9 +214,8 @@ def _in_calendar_years(side: Side) -> dict[str, Any]:
 # Showing values
 
 
-def _indicator_text(value: dict[str, Any]) -> str:
+def _indicator_text(value: dict[str, Any], t: Catalogue) -> str:
     """An indicator with its baseline, target and every dated value: what a diff must show."""
-    t = catalogue()
     parts = [t(f"indicator.{key}", value=value[key]) for key in ("baseline", "target") if value.get(key) is not None]
     parts += [
         t("indicator.actual_on", value=v.get("actual"), date=v.get("date"))
@@ -217,18 +225,18 @@ def _indicator_text(value: dict[str, Any]) -> str:
     return f"{value['text']}: {', '.join(parts)}" if parts else str(value["text"])
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, t: Catalogue) -> str:
     if value is None:
-        return catalogue()("diff.none")
+        return t("diff.none")
     if isinstance(value, dict):
         if "text" in value and ("values" in value or "baseline" in value or "target" in value):
-            return _indicator_text(value)
+            return _indicator_text(value, t)
         for key in ("text", "title", "name"):
             if key in value and value[key] is not None:
                 return str(value[key])
-        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items() if v is not None)
+        return ", ".join(f"{k}: {_text(v, t)}" for k, v in value.items() if v is not None)
     if isinstance(value, list):
-        return "; ".join(_text(v) for v in value) if value else "[]"
+        return "; ".join(_text(v, t) for v in value) if value else "[]"
     if value is True or value is False:
         return "true" if value else "false"
     return str(value)
@@ -243,9 +251,9 @@ def _years(side: Side, task: Task) -> str:
     return _span(side.calendar(task.year_start), side.calendar(task.year_end))
 
 
-def _owner(value: Any) -> str:
+def _owner(value: Any, t: Catalogue) -> str:
     if not value:
-        return catalogue()("diff.none")
+        return t("diff.none")
     org = value.get("organisation")
     return f"{value['name']} ({org})" if org else str(value["name"])
 
@@ -263,13 +271,13 @@ def group_value(side: Side, task_id: str, group: str, t: Catalogue) -> str | lis
             text += f": {task.status_note}"
         return text
     if group == "owner":
-        return _owner(task.owner.model_dump() if task.owner else None)
+        return _owner(task.owner.model_dump() if task.owner else None, t)
     data = task.model_dump(mode="json")
     name = next(iter(diffing.FIELD_NAMES.get(group, {group})))
     value = data.get(name)
     if isinstance(value, list):
-        return [_text(v) for v in value]
-    return _text(value)
+        return [_text(v, t) for v in value]
+    return _text(value, t)
 
 
 def _groups(changes: list[Change]) -> dict[str, list[Change]]:
@@ -298,7 +306,7 @@ def _list_lines(old: list[str], new: list[str]) -> list[str]:
 
 
 def format_text(report: DiffReport, lang: str | None = None) -> str:
-    t = catalogue(lang)
+    t = catalogue(lang or report.b.plan.meta.language)
     out = [report.summary(t), f"A: {report.a.label}", f"B: {report.b.label}"]
     for title, items, side in (
         (t("diff.only_in", plan=report.a.label), report.only_in_a, report.a),
@@ -318,7 +326,7 @@ def format_text(report: DiffReport, lang: str | None = None) -> str:
     if other:
         out += ["", f"{t('diff.document')} ({len(other)}):"]
         for c in other:
-            out += [f"  {line}" for line in _other_lines(c)]
+            out += [f"  {line}" for line in _other_lines(c, t)]
     return "\n".join(out) + "\n"
 
 
@@ -336,7 +344,7 @@ def _label(group: str, change: Change, t: Catalogue) -> str:
 
 def _task_group_lines(report: DiffReport, task: str, group: str, members: list[Change], t: Catalogue) -> list[str]:
     if group in ("box", "origin", "direction", "stage") or group not in diffing.FIELD_NAMES:
-        return [f"{_label(group, c, t)}: {_text(c.old)} \u2192 {_text(c.new)}" for c in members]
+        return [f"{_label(group, c, t)}: {_text(c.old, t)} \u2192 {_text(c.new, t)}" for c in members]
     old = group_value(report.a, task, group, t)
     new = group_value(report.b, task, group, t)
     if isinstance(old, list) and isinstance(new, list):
@@ -344,16 +352,16 @@ def _task_group_lines(report: DiffReport, task: str, group: str, members: list[C
     return [f"{t('group.' + group)}: {old} \u2192 {new}"]
 
 
-def _other_lines(c: Change) -> list[str]:
+def _other_lines(c: Change, t: Catalogue) -> list[str]:
     where = format_path(c.path)
     if isinstance(c.old, list) and isinstance(c.new, list):
-        lines = _list_lines([_text(v) for v in c.old], [_text(v) for v in c.new])
+        lines = _list_lines([_text(v, t) for v in c.old], [_text(v, t) for v in c.new])
         return [f"{where}:", *(f"  {line}" for line in lines)]
-    return [f"{where}: {_short(c.old)} \u2192 {_short(c.new)}"]
+    return [f"{where}: {_short(c.old, t)} \u2192 {_short(c.new, t)}"]
 
 
-def _short(value: Any, limit: int = 200) -> str:
-    text = _text(value).replace("\n", " ")
+def _short(value: Any, t: Catalogue, limit: int = 200) -> str:
+    text = _text(value, t).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
@@ -366,7 +374,7 @@ def _md(value: Any) -> str:
 
 
 def format_md(report: DiffReport, lang: str | None = None) -> str:
-    t = catalogue(lang)
+    t = catalogue(lang or report.b.plan.meta.language)
     a, b = report.a.label, report.b.label
     out = [f"**{_md(report.summary(t))}**", "", f"- A: `{a}`", f"- B: `{b}`"]
     for title, items, side in (
@@ -391,7 +399,7 @@ def format_md(report: DiffReport, lang: str | None = None) -> str:
             for group, members in _groups(changes).items():
                 if group in ("box", "origin", "direction", "stage") or group not in diffing.FIELD_NAMES:
                     for c in members:
-                        cells = (task, _label(group, c, t), _text(c.old), _text(c.new))
+                        cells = (task, _label(group, c, t), _text(c.old, t), _text(c.new, t))
                         out.append("| " + " | ".join(_md(x) for x in cells) + " |")
                 else:
                     old = group_value(report.a, task, group, t)
@@ -402,7 +410,7 @@ def format_md(report: DiffReport, lang: str | None = None) -> str:
         out += ["", f"## {_md(t('diff.document'))} ({len(other)})", ""]
         out += [f"| {t('diff.path')} | A | B |", "|---|---|---|"]
         for c in other:
-            out.append(f"| {_md(format_path(c.path))} | {_md(_short(c.old, 400))} | {_md(_short(c.new, 400))} |")
+            out.append(f"| {_md(format_path(c.path))} | {_md(_short(c.old, t, 400))} | {_md(_short(c.new, t, 400))} |")
     return "\n".join(out) + "\n"
 
 

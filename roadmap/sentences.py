@@ -131,7 +131,7 @@ def _task_sentence(task: str, group: dict[str, Change], plan: Roadmap, t: Catalo
         name = t(f"status.{state}") if state else ""
         date = group.get("status_date")
         sentence = (
-            t("change.status_on", task=task, status=name, date=date.new)
+            t("change.status_on", task=task, status=name, date=_date(t, date.new))
             if date and date.new
             else t("change.status", task=task, status=name)
         )
@@ -259,10 +259,10 @@ def _goal_sentence(goal: str, group: dict[str, Change], plan: Roadmap, t: Catalo
         return t("change.goal_not_reached", goal=goal)
     date = group.get("reached_on")
     if date is not None:
-        when = date.new or ""
+        when = _date(t, date.new)
     else:
         current = next((g for g in plan.vision.goals if g.id == goal), None)
-        when = current.reached_on.isoformat() if current and current.reached_on else ""
+        when = _date(t, current.reached_on if current else None)
     sentence = t("change.goal_reached", goal=goal, date=when)
     evidence = group.get("evidence")
     if evidence is not None and evidence.new:
@@ -293,8 +293,7 @@ def _document_sentence(change: Change, plan: Roadmap, t: Catalogue) -> str:
     if len(path) == 4 and path[:2] == ("vision", "goals") and path[3] == "reached":
         if change.new:
             goal = next((g for g in plan.vision.goals if g.id == path[2]), None)
-            date = goal.reached_on.isoformat() if goal and goal.reached_on else ""
-            return t("change.goal_reached", goal=path[2], date=date)
+            return t("change.goal_reached", goal=path[2], date=_date(t, goal.reached_on if goal else None))
         return t("change.goal_not_reached", goal=path[2])
     return _generic(change, t)
 
@@ -347,6 +346,14 @@ def _generic(change: Change, t: Catalogue) -> str:
     if change.new is None:
         return t("change.field_removed", where=where, field=field, old=_text(change.old))
     return t("change.field", where=where, field=field, old=_text(change.old), new=_text(change.new))
+
+
+def _date(t: Catalogue, value: Any) -> str:
+    """A recorded date as the language writes it in a sentence (text that is no date stays as it is)."""
+    try:
+        return t.date(value)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def _text(value: Any) -> str:

@@ -479,7 +479,7 @@ def format_text(result: Upgrade, *, dry_run: bool = False) -> str:
     if result.up_to_date and not result.changes:
         text = t("upgrade.nothing", plan=result.plan, model=result.new_model) + "\n"
         if result.pending:
-            text += t("upgrade.pending", count=result.pending) + "\n"
+            text += t.plural("upgrade.pending", result.pending) + "\n"
         return text
     if result.up_to_date:
         out = [t("upgrade.settling", plan=result.plan, model=result.new_model)]
@@ -515,7 +515,7 @@ def format_text(result: Upgrade, *, dry_run: bool = False) -> str:
             out.append(f"  - {t('upgrade.resolved_' + side, id=ident, message=message)}")
     out += [f"  {note}" for note in result.notes]
     if result.pending:
-        out += ["", t("upgrade.pending", count=result.pending)]
+        out += ["", t.plural("upgrade.pending", result.pending)]
     if not result.up_to_date:
         out += ["", t("upgrade.based_on", old=result.old_model, new=result.new_model)]
     if dry_run:

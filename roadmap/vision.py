@@ -43,6 +43,7 @@ class VisionReport:
     countries: list[CountryGoals]
     notes: list[str] = field(default_factory=list)
     rule_countries: list[str] | None = None  # None: any country counts
+    lang: str | None = None  # the words of the report: the first plan's language
 
     @property
     def cutoff(self) -> dt.date:
@@ -65,21 +66,16 @@ class VisionReport:
         """What the region still needs, closest countries first ('KZ needs 1 more goal')."""
         if self.met:
             return []
-        t = catalogue()
+        t = catalogue(self.lang)
         rule = self.rule
         need = rule.min_countries - len(self.qualifying)
-        out = [
-            t("vision.one_more_country", min_goals=rule.min_goals)
-            if need == 1
-            else t("vision.more_countries", count=need, min_goals=rule.min_goals)
-        ]
+        out = [t.plural("vision.more_countries", need, min_goals=rule.min_goals)]
         behind = sorted((c for c in self.counted if c.count < rule.min_goals), key=lambda c: (-c.count, c.code))
         for c in behind[:need]:
             gap = rule.min_goals - c.count
-            key = "vision.needs_one" if gap == 1 else "vision.needs"
-            out.append(t(key, country=c.code, count=gap))
+            out.append(t.plural("vision.needs", gap, country=c.code))
         if need > len(behind) and self.unplanned > 0:
-            out.append(t("vision.unplanned", count=self.unplanned, of_countries=rule.of_countries))
+            out.append(t.plural("vision.unplanned", self.unplanned, of_countries=rule.of_countries))
         return out
 
     @property
@@ -155,8 +151,9 @@ def build(
     countries: list[str] | None = None,
 ) -> VisionReport:
     """`countries`: the ones the rule counts (None: any); a plan of another is shown, not counted."""
-    t = catalogue()
-    report = VisionReport(as_of, rule, goals, rule_from, [], rule_countries=countries)
+    lang = plans[0][1].meta.language if plans else None
+    t = catalogue(lang)
+    report = VisionReport(as_of, rule, goals, rule_from, [], rule_countries=countries, lang=lang)
     cutoff = report.cutoff
     ids = [g.id for g in goals]
     seen: dict[str, str] = {}
@@ -185,9 +182,9 @@ def build(
             report.notes.append(t("vision.outside", country=country.code, countries=" ".join(countries or [])))
         report.countries.append(CountryGoals(country.code, country.name, label, in_order, counted))
     if as_of > rule.by:
-        report.notes.append(t("vision.deadline_passed", by=rule.by.isoformat()))
+        report.notes.append(t("vision.deadline_passed", by=t.date(rule.by)))
     if len(report.counted) > rule.of_countries:
-        report.notes.append(t("vision.too_many", count=len(report.counted), of_countries=rule.of_countries))
+        report.notes.append(t.plural("vision.too_many", len(report.counted), of_countries=rule.of_countries))
     return report
 
 
@@ -195,7 +192,7 @@ YES, NO = "\u2713", "\u00b7"
 
 
 def format_text(report: VisionReport) -> str:
-    t = catalogue()
+    t = catalogue(report.lang)
     rule = report.rule
     out = []
     if rule.text:
@@ -207,12 +204,12 @@ def format_text(report: VisionReport) -> str:
             goals=len(report.goals),
             min_countries=rule.min_countries,
             of_countries=rule.of_countries,
-            by=rule.by.isoformat(),
+            by=t.date(rule.by),
         )
     )
     if report.rule_countries:
         out.append(t("vision.countries", countries=" ".join(report.rule_countries)))
-    out.append(t("vision.as_of", date=report.cutoff.isoformat()))
+    out.append(t("vision.as_of", date=t.date(report.cutoff)))
     out.append("")
     ids = [g.id for g in report.goals]
     width = max([len(t("vision.country"))] + [len(f"{c.code} {c.name}") for c in report.countries])
@@ -238,7 +235,7 @@ def format_text(report: VisionReport) -> str:
     missing = report.missing()
     if missing:
         out.append(t("vision.missing", what="; ".join(missing)))
-    unplanned = t("vision.unplanned", count=report.unplanned, of_countries=rule.of_countries)
+    unplanned = t.plural("vision.unplanned", report.unplanned, of_countries=rule.of_countries)
     if report.unplanned and unplanned not in missing:
         out.append(unplanned[:1].upper() + unplanned[1:] + ".")
     out += report.notes

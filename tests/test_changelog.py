@@ -36,10 +36,10 @@ TEXT = """\
 2025-05-02
   - Finance: new task KG-FIN-1 \u201cCrowdfunding guide for CEntr\u201d (2025\u20132026)
   - Task DAT-2 moved from 2025 to 2026
-  - Vision goal G4 reached (2025-05-01): Association registered
+  - Vision goal G4 reached (1 May 2025): Association registered
 
 2024-06-30
-  - Task DEF-1 marked done on 2024-06-30
+  - Task DEF-1 marked done on 30 June 2024
   - Task FIN-1 assigned to A. Usenova (Ministry of Economy)
 
 2024-01-15
@@ -70,10 +70,10 @@ def test_markdown(cli, kg: Path, tmp_path: Path) -> None:
     md = out.read_text(encoding="utf-8")
     assert md.startswith(
         "# Changes to Road map for the development of the creative economy: Kyrgyzstan\n\n"
-        "*since 2025-01-01*\n\n## 2025-05-02\n\n- Finance: new task KG-FIN-1 \u201cCrowdfunding guide for CEntr\u201d (2025\u20132026)\n"
+        "*since 1 January 2025*\n\n## 2 May 2025\n\n- Finance: new task KG-FIN-1 \u201cCrowdfunding guide for CEntr\u201d (2025\u20132026)\n"
     )
     assert "Map &lt;b&gt;creative&lt;/b&gt; education &amp; training" in md
-    assert "## 2024" not in md
+    assert "## 2024" not in md and "2024\n" not in md
 
 
 def test_upgrade_is_told_in_sentences(cli, tmp_path: Path) -> None:
@@ -127,7 +127,7 @@ def test_sentences_for_a_goal_and_a_box(kg: Path) -> None:
         ],
         plan,
     ) == [
-        "Vision goal G2 reached (2026-02-01): Open data portal",
+        "Vision goal G2 reached (1 February 2026): Open data portal",
         "Flowchart box of FIN-3 moved to position 4 in its row (was 3)",
     ]
     assert describe([Change((*goal, "reached"), True, False), Change((*goal, "reached_on"), "2026-02-01", None)], plan) == [

@@ -213,8 +213,8 @@ def test_html_is_a_page_of_the_site_with_countries_and_dates(region: list[Path])
     assert "td.id" in site_css and "white-space: nowrap" in site_css
     assert '<td class="id">KG-FIN-1<br><span class="new">added by KG</span></td>' in html
     assert '<th scope="col" class="plan">KG<span class="name">Kyrgyzstan</span></th>' in html
-    assert "<td>Uzbekistan</td><td>2026-11-23</td><td>central-asia-model 2021.2</td>" in html
-    assert '<p class="subtitle">5 plans; statuses as of 2026-11-23</p>' in html
+    assert "<td>Uzbekistan</td><td>23 November 2026</td><td>central-asia-model 2021.2</td>" in html
+    assert '<p class="subtitle">5 plans; statuses as of 23 November 2026</p>' in html
     assert '<tr class="direction"><th colspan="9" scope="rowgroup">6. Finance</th></tr>' in html
     assert "<title>Road maps compared</title>" in html and '<html lang="en">' in html
 
@@ -229,8 +229,8 @@ def test_html_shows_each_plans_own_date(region: list[Path]) -> None:
     comparison = load(region)
     assert [c.as_of.isoformat() for c in comparison.columns][:2] == ["2026-11-23", "2025-12-31"]
     html = format_html(comparison)
-    assert "5 plans; statuses as of 2025-12-31 \u2013 2026-11-23" in html
-    assert "<td>Kazakhstan</td><td>2025-12-31</td>" in html
+    assert "5 plans; statuses as of 31 December 2025 \u2013 23 November 2026" in html
+    assert "<td>Kazakhstan</td><td>31 December 2025</td>" in html
     assert json.loads(format_json(comparison))["plans"][1]["as_of"] == "2025-12-31"
-    assert "\n5 plans; statuses as of 2025-12-31 \u2013 2026-11-23\n" in format_md(comparison)
-    assert "5 plans; statuses as of 2025-12-31 \u2013 2026-11-23" in format_text(comparison, colour=False)
+    assert "\n5 plans; statuses as of 31 December 2025 \u2013 23 November 2026\n" in format_md(comparison)
+    assert "5 plans; statuses as of 31 December 2025 \u2013 23 November 2026" in format_text(comparison, colour=False)

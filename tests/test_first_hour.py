@@ -209,12 +209,12 @@ def test_9_diff_model_hint_is_how_the_option_works(tmp_path: Path, cli) -> None:
 
 def test_10_editing_commands_print_sentences(plan: Path, cli) -> None:
     goal = cli("goal", plan, "G4", "--reached", "--on", "2025-05-02", "--evidence", "Association registered")
-    assert goal.stdout == "Vision goal G4 reached (2025-05-02): Association registered\n"
+    assert goal.stdout == "Vision goal G4 reached (2 May 2025): Association registered\n"
     revised = cli("revise", plan, "DAT-2", "--add-result", "OKED codes for crafts adopted")
     assert revised.stdout == "Expected results of DAT-2: added \u201cOKED codes for crafts adopted\u201d\n"
     assert ".;" not in revised.stdout
     ticked = cli("tick", plan, "CUL-4", "--status", "not-needed", "--note", "The festival covers it", "--on", "2025-01-10")
-    assert ticked.stdout == "Task CUL-4 marked not needed on 2025-01-10: The festival covers it\n"
+    assert ticked.stdout == "Task CUL-4 marked not needed on 10 January 2025: The festival covers it\n"
     assert "(none)" not in goal.stdout + revised.stdout + ticked.stdout
 
 

@@ -58,7 +58,7 @@ def test_directions_list_what_the_country_plans_and_has_done(kg_html: str) -> No
     assert "<strong>KG-FIN-1</strong> Crowdfunding guide for CEntr (2025–2026)" in finance
     definition = kg_html[kg_html.index('<section id="d-DEF"') : kg_html.index('<section id="d-CUL"')]
     done = definition[definition.index("What Kyrgyzstan has already done") :]
-    assert "<strong>DEF-1</strong> Define key terms (CE, CEntr, CI). (2024-06-30)" in done
+    assert "<strong>DEF-1</strong> Define key terms (CE, CEntr, CI). (30 June 2024)" in done
     culture = kg_html[kg_html.index('<section id="d-CUL"') : kg_html.index('<section id="d-DAT"')]
     assert "CUL-4" in culture[culture.index("<h4>Not needed</h4>") :]
     assert "Covered by the national festival" in culture
@@ -76,7 +76,7 @@ def test_annex_lists_the_changes_from_the_model_as_sentences(kg_html: str) -> No
     annex = kg_html[kg_html.index('<section id="changes"') :]
     for sentence in (
         "The plan now starts in 2024 (was 2022)",
-        "Task DEF-1 marked done on 2024-06-30",
+        "Task DEF-1 marked done on 30 June 2024",
         "Task DAT-2 moved from 2025 to 2026",
         "Task FIN-1 assigned to A. Usenova (Ministry of Economy)",
         "Finance: new task KG-FIN-1 “Crowdfunding guide for CEntr” (2025–2026)",

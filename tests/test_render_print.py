@@ -144,7 +144,7 @@ def test_png_of_flowchart_and_timeline(kg_plan: Path) -> None:
     assert width == pytest.approx(svg_w * typeset.PNG_PPI / 72, abs=2) and height == pytest.approx(svg_h * typeset.PNG_PPI / 72, abs=2)
     assert timeline.render(plan, "png", as_of=AS_OF).startswith(b"\x89PNG")
     tl = pages(timeline.render(plan, "pdf", as_of=AS_OF))
-    assert size_is(tl[0][0], A3, landscape=True) and "As of 2025-12-31" in tl[0][1]
+    assert size_is(tl[0][0], A3, landscape=True) and "As of 31 December 2025" in tl[0][1]
 
 
 def documents_png_size(png: bytes) -> tuple[int, int]:

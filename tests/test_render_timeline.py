@@ -47,7 +47,7 @@ def test_a_red_line_marks_the_as_of_date(kg_plan: Path) -> None:
     x = float(line.group(1))
     x2025 = bars(svg)["CUL-1"][0] - 3  # CUL-1 runs through 2025
     assert x2025 + YEAR_W - 1 < x <= x2025 + YEAR_W  # the last day of 2025
-    assert "As of 2025-12-31" in svg
+    assert "As of 31 December 2025" in svg
 
 
 def test_svg_is_deterministic_and_names_its_fonts(kg_plan: Path) -> None:
@@ -85,7 +85,7 @@ def test_png_and_pdf_without_any_system_program(kg_plan: Path, monkeypatch: pyte
 def test_cli_timeline_uses_as_of(cli, kg_plan: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("render", "timeline", kg_plan, "--as-of", "2026-03-01")
     assert result.exit_code == 0
-    assert "As of 2026-03-01" in result.stdout
+    assert "As of 1 March 2026" in result.stdout
     bad = cli("render", "timeline", kg_plan, "--as-of", "March")
     assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.stderr
 

@@ -95,7 +95,7 @@ def test_a_plan_of_thousands_of_tasks_stays_a_page(tmp_path: Path) -> None:
     console.print(status_view(data, catalogue()))
     out = console.file.getvalue()
     assert len(out) < 20_000
-    assert f"... and {len(data['unowned']) - 30:,} more (--all lists every task)" in out
+    assert f"... and {len(data['unowned']) - 30:,} more tasks (--all lists every task)" in out
     assert "\u25cb" + str(len(data["matrix"]["DEF"]["S1"])) in out  # a big cell counts its tasks
     assert "KG-DEF-31" not in out
     console = Console(file=io.StringIO(), width=120, no_color=True, highlight=False)

@@ -58,7 +58,7 @@ def test_goals_after_the_deadline_do_not_count(region: list[Path]) -> None:
     report = load(region, as_of=dt.date(2027, 6, 30))
     assert counts(report)["TJ"] == 3
     assert report.cutoff == dt.date(2026, 12, 31)
-    assert "The rule's deadline 2026-12-31 has passed: goals reached after it do not count." in format_text(report)
+    assert "The rule's deadline 31 December 2026 has passed: goals reached after it do not count." in format_text(report)
 
 
 def test_fewer_plans_keep_the_denominator(region: list[Path]) -> None:

@@ -33,7 +33,7 @@ class TaskLine:
     task: Task
     years: str
     owner: str
-    date: str  # status date, for what is done
+    date: str  # status date, for what is done, as the language writes it
 
 
 @dataclass
@@ -88,7 +88,7 @@ def appendix_titles(plan: Roadmap, t: Catalogue) -> dict[str, str]:
     return {key.split(".")[1]: titles.get(sid) or t(key) for sid, key in APPENDICES.items()}
 
 
-def direction_parts(plan: Roadmap) -> list[DirectionPart]:
+def direction_parts(plan: Roadmap, t: Catalogue) -> list[DirectionPart]:
     parts = []
     for direction in directions(plan):
         part = DirectionPart(
@@ -99,7 +99,7 @@ def direction_parts(plan: Roadmap) -> list[DirectionPart]:
             direction.narrative or "",
         )
         for task in sorted((x for x in plan.tasks if x.direction == direction.id), key=row_order):
-            line = TaskLine(task, years_text(plan, task), owner_text(task), task.status_date.isoformat() if task.status_date else "")
+            line = TaskLine(task, years_text(plan, task), owner_text(task), t.date(task.status_date))
             if task.status is Status.done:
                 part.done.append(line)
             elif task.status is Status.not_needed:
@@ -193,10 +193,10 @@ def context(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogu
         "t": t.all(),
         "tracked": tracked,
         "country": country,
-        "as_of": as_of.isoformat(),
+        "as_of": t.date(as_of),
         "chapters": chapters(plan),
         "appendix": appendix_titles(plan, t),
-        "directions": direction_parts(plan),
+        "directions": direction_parts(plan, t),
         "stages": stages(plan),
         "groups": action_plan(plan, t),
         "progress": vision_progress(plan),
@@ -212,11 +212,11 @@ def context(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogu
 # HTML and Markdown
 
 
-def _flowchart_svg(plan: Roadmap) -> str:
+def _flowchart_svg(plan: Roadmap, lang: str) -> str:
     """The flowchart as inline SVG (no XML prolog); Graphviz (system or WebAssembly) draws it."""
     from .flowchart import render as flowchart
 
-    svg = flowchart(plan, "svg").decode("utf-8")
+    svg = flowchart(plan, "svg", lang=lang).decode("utf-8")
     svg = svg[svg.index("<svg") :]
     return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
 
@@ -244,7 +244,7 @@ def to_html(
         page_title=plan.meta.subtitle or plan.meta.title,
         columns=columns(plan),
         markdown=lambda text: Markup(markdown_html(text)),
-        flowchart_svg=Markup(_flowchart_svg(plan)),  # Graphviz escapes the plan's text in it
+        flowchart_svg=Markup(_flowchart_svg(plan, t.lang)),  # Graphviz escapes the plan's text in it
         nav=nav,
     )
 
@@ -267,10 +267,10 @@ def to_markdown(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Cata
 
 
 def meta_line(plan: Roadmap, t: Catalogue, as_of: str | None) -> str:
-    """"Version 1 · Published 2021-05-01 · Statuses as of 2025-12-31" under a title."""
+    """"Version 1 · Published 1 May 2021 · Statuses as of 31 December 2025" under a title."""
     parts = [t("doc.version", version=plan.meta.version)]
     if plan.meta.published:
-        parts.append(t("doc.published", date=plan.meta.published.isoformat()))
+        parts.append(t("doc.published", date=t.date(plan.meta.published)))
     if as_of and plan.meta.kind == "plan":
         parts.append(t("doc.as_of", date=as_of))
     return " \u00b7 ".join(parts)

@@ -316,7 +316,7 @@ def _legend(plan: Roadmap, t: Catalogue, canvas: _Canvas, y: float, has_new: boo
     """A row of sample boxes under the grid: what each colour means (and NEW)."""
     h = 2 * PAD + _lines_height(1, SIZE)
     cy = y + h / 2
-    intro = t("flowchart.legend_as_of", date=plan.meta.as_of.isoformat()) if plan.meta.as_of else t("flowchart.legend")
+    intro = t("flowchart.legend_as_of", date=t.date(plan.meta.as_of)) if plan.meta.as_of else t("flowchart.legend")
     canvas.block("legend:intro", (LABEL_W + GAP) / 2, cy, LABEL_W + GAP, [([intro], SIZE, BOLD, palette.TEXT)])
     x = LABEL_W + GAP
     w = COL_W * 0.75
@@ -456,7 +456,7 @@ def summary_dot(plan: Roadmap, *, lang: str | None = None, points: bool = False)
     title = [
         (_wrap(plan.meta.title, width, 13), 13.0, BOLD, palette.TEXT),
         ([t("flowchart.heading")], SIZE, font, palette.MUTED),
-        (_wrap(t("flowchart.summary", count=len(plan.tasks), limit=MAX_BOXES), width, SIZE), SIZE, ITALIC, palette.MUTED),
+        (_wrap(t.plural("flowchart.summary", len(plan.tasks), limit=t.number(MAX_BOXES)), width, SIZE), SIZE, ITALIC, palette.MUTED),
     ]
     title_h = canvas.height(title) + 4
     canvas.block("title", width / 2, y + title_h / 2, width, title)
@@ -484,9 +484,9 @@ def summary_dot(plan: Roadmap, *, lang: str | None = None, points: bool = False)
         for stage in stage_list:
             found = counts.get((direction.id, stage.id), {})
             total = sum(found.values())
-            lines = [t("flowchart.summary_cell", count=total)]
+            lines = [t.plural("flowchart.summary_cell", total)]
             if tracked and total:
-                lines += [f"{t(f'status.{s.value}')}: {found[s]}" for s in order if found.get(s)]
+                lines += [f"{t(f'status.{s.value}')}: {t.number(found[s])}" for s in order if found.get(s)]
             cells.append(lines)
         h = 2 * PAD + max([_lines_height(len(label), SIZE)] + [_lines_height(len(c), SIZE) for c in cells])
         middle = y + h / 2
@@ -517,16 +517,16 @@ def _summary_mermaid(plan: Roadmap, lang: str | None) -> str:
         cell = counts.setdefault((task.direction, task.stage), {})
         cell[task.status] = cell.get(task.status, 0) + 1
     used: dict[str, str] = {}
-    out = ["flowchart TB", f'  note["{_m(t("flowchart.summary", count=len(plan.tasks), limit=MAX_BOXES))}"]']
+    out = ["flowchart TB", f'  note["{_m(t.plural("flowchart.summary", len(plan.tasks), limit=t.number(MAX_BOXES)))}"]']
     groups = ["note"]
     for direction in directions(plan):
         did = _mid(used, f"row:{direction.id}")
         out += [f'  subgraph {did}["{_m(f"{direction.number}. {direction.name}")}"]', "    direction LR"]
         for stage in stages(plan):
             found = counts.get((direction.id, stage.id), {})
-            label = f"<b>{_m(t('flowchart.stage', number=stage.number))}</b><br/>{_m(t('flowchart.summary_cell', count=sum(found.values())))}"
+            label = f"<b>{_m(t('flowchart.stage', number=stage.number))}</b><br/>{_m(t.plural('flowchart.summary_cell', sum(found.values())))}"
             if tracked:
-                label += "".join(f"<br/>{_m(t(f'status.{s.value}'))}: {n}" for s, n in sorted(found.items(), key=lambda x: list(Status).index(x[0])))
+                label += "".join(f"<br/>{_m(t(f'status.{s.value}'))}: {t.number(n)}" for s, n in sorted(found.items(), key=lambda x: list(Status).index(x[0])))
             out.append(f'    {_mid(used, f"cell:{direction.id}:{stage.id}")}["{label}"]')
         out.append("  end")
         groups.append(did)
@@ -586,11 +586,8 @@ def _render(
         return print_drawing(svg, fmt, plan, paper=paper, lang=lang)
     if too_large(plan):
         if say is not None:
-            say(
-                f"{len(plan.tasks):,} tasks are too many to draw one box each (the limit is {MAX_BOXES:,}): "
-                "drawing the number of tasks per direction and stage instead; "
-                "render action-plan lists every task"
-            )
+            t = catalogue(lang or plan.meta.language)
+            say(t.plural("flowchart.too_large", len(plan.tasks), limit=t.number(MAX_BOXES)))
         if fmt == "mermaid":
             return _summary_mermaid(plan, lang).encode("utf-8")
         make = functools.partial(summary_dot, plan, lang=lang)

@@ -12,7 +12,7 @@ import io
 import struct
 from typing import Any
 
-from ..i18n import Catalogue
+from ..i18n import Catalogue, Messages
 from .office import docx_bytes, docx_colophon, docx_landscape, docx_new, docx_page_numbers, docx_portrait, docx_restart_numbering, docx_toc
 
 
@@ -28,7 +28,7 @@ def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
     document.add_paragraph(plan.meta.title, style="Title")
     meta = [words["doc.version"].format(version=plan.meta.version)]
     if plan.meta.published:
-        meta.append(words["doc.published"].format(date=plan.meta.published.isoformat()))
+        meta.append(words["doc.published"].format(date=t.date(plan.meta.published)))
     if data["tracked"]:
         meta.append(words["doc.as_of"].format(date=data["as_of"]))
     document.add_paragraph(" \u00b7 ".join(meta))
@@ -83,7 +83,7 @@ def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.0))
     document.add_heading(data["appendix"]["appendix1"], level=1)
-    _flowchart(document, plan)
+    _flowchart(document, plan, t.lang)
 
     # Appendix 2: landscape A4, for the table's nine columns.
     section = docx_landscape(document)
@@ -116,7 +116,7 @@ def _bullet(document: Any, strong: str, rest: str) -> None:
         paragraph.add_run(f": {rest}")
 
 
-def _vision(document: Any, data: dict[str, Any], words: dict[str, str]) -> None:
+def _vision(document: Any, data: dict[str, Any], words: Messages) -> None:
     plan = data["plan"]
     if plan.vision.goals:
         document.add_heading(words["doc.goals"], level=3)
@@ -124,7 +124,7 @@ def _vision(document: Any, data: dict[str, Any], words: dict[str, str]) -> None:
             text = goal.text
             if data["tracked"]:
                 if goal.reached:
-                    state = words["doc.goal_reached_on"].format(date=goal.reached_on.isoformat()) if goal.reached_on else words["doc.goal_reached"]
+                    state = words["doc.goal_reached_on"].format(date=words.date(goal.reached_on)) if goal.reached_on else words["doc.goal_reached"]
                 elif goal.reached is False:
                     state = words["doc.goal_not_reached"]
                 else:
@@ -142,7 +142,7 @@ def _vision(document: Any, data: dict[str, Any], words: dict[str, str]) -> None:
         progress = data["progress"]
         document.add_heading(words["doc.progress"].format(country=data["country"]), level=3)
         document.add_paragraph(words["doc.goals_reached"].format(reached=progress["reached"], total=progress["total_goals"]))
-        document.add_paragraph(words["doc.progress_plan"].format(**progress))
+        document.add_paragraph(words.plural("doc.progress_plan", progress["total"], **words.numbers(progress)))
 
 
 def _directions(document: Any, data: dict[str, Any], words: dict[str, str], *, level: int) -> None:
@@ -192,13 +192,13 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-def _flowchart(document: Any, plan: Any) -> None:
+def _flowchart(document: Any, plan: Any, lang: str) -> None:
     """The flowchart picture (PNG set by typst from the SVG: no system program needed)."""
     from docx.shared import Cm
 
     from .flowchart import render as flowchart
 
-    png = flowchart(plan, "png")
+    png = flowchart(plan, "png", lang=lang)
     width, height = _png_size(png)
     section = document.sections[-1]
     room_w = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU per cm

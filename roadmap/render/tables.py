@@ -420,7 +420,7 @@ def to_pdf(plan: Roadmap, t: Catalogue, *, paper: str | None = None) -> bytes:
 
     keys = columns(plan)
     when = document_date(plan)
-    as_of = plan.meta.as_of.isoformat() if plan.meta.as_of else None
+    as_of = t.date(plan.meta.as_of) if plan.meta.as_of else None
     source = typst_environment().get_template("typst/action_plan.typ.j2").render(
         **context(plan, t),
         title=f"{plan.meta.title}: {t('doc.appendix2')}",

@@ -53,15 +53,15 @@ def status_view(summary: dict[str, Any], t: Catalogue, *, show_all: bool = False
     head.append(f"{summary['title']}\n", style="bold")
     if summary.get("owner_filter"):
         head.append(t("terminal.owner_filter", owner=summary["owner_filter"]) + "\n", style="bold")
-    head.append(t("terminal.heading", as_of=summary["as_of"], first=first, last=last))
+    head.append(t("terminal.heading", as_of=t.date(summary["as_of"]), first=first, last=last))
     head.append(t("terminal.done_share", share=_percent(overall)), style="bold")
     head.append(
         t(
             "terminal.counts",
-            done=overall["done"],
-            in_progress=overall["in_progress"],
-            planned=overall["planned"],
-            not_needed=overall["not_needed"],
+            done=t.number(overall["done"]),
+            in_progress=t.number(overall["in_progress"]),
+            planned=t.number(overall["planned"]),
+            not_needed=t.number(overall["not_needed"]),
         )
         + "\n"
     )
@@ -78,7 +78,7 @@ def status_view(summary: dict[str, Any], t: Catalogue, *, show_all: bool = False
     table.add_column(t("terminal.direction"), width=max(words, min(longest, 16)))
     stage_rows = summary["stages"]
     for stage in stage_rows:
-        table.add_column(f"S{stage['number']}")
+        table.add_column(t("terminal.stage_short", number=stage["number"]))
     table.add_column(t("terminal.done_column"), justify="right", no_wrap=True)
     for direction_id, cells in summary["matrix"].items():
         row: list[RenderableType] = [names[direction_id]["name"]]
@@ -92,7 +92,7 @@ def status_view(summary: dict[str, Any], t: Catalogue, *, show_all: bool = False
     stages = Text()
     for stage in stage_rows:
         message = f" ({stage['key_message']})" if stage.get("key_message") else ""
-        stages.append(f"S{stage['number']} {stage['name']}{message}\n", style="dim")
+        stages.append(f"{t('terminal.stage_short', number=stage['number'])} {stage['name']}{message}\n", style="dim")
 
     parts: list[RenderableType] = [head, table, stages]
     lists = [("overdue", t("terminal.overdue")), ("due_this_year", t("terminal.due", year=summary["as_of"][:4]))]
@@ -102,7 +102,7 @@ def status_view(summary: dict[str, Any], t: Catalogue, *, show_all: bool = False
         lists.append(("no_timeframe", t("terminal.no_timeframe")))
     for number, (key, title) in enumerate(lists):
         items = summary[key]
-        parts.append(Text(("\n" if number else "") + f"{title}: {len(items)}", style="bold"))
+        parts.append(Text(("\n" if number else "") + f"{title}: {t.number(len(items))}", style="bold"))
         shown = items if show_all else items[:LIST_LIMIT]
         for task in shown:
             years = task.get("periods") or task["years"]
@@ -115,5 +115,5 @@ def status_view(summary: dict[str, Any], t: Catalogue, *, show_all: bool = False
             line.no_wrap, line.overflow = True, "ellipsis"
             parts.append(line)
         if len(items) > len(shown):
-            parts.append(Text("  " + t("terminal.more", count=f"{len(items) - len(shown):,}"), style="dim"))
+            parts.append(Text("  " + t.plural("terminal.more", len(items) - len(shown)), style="dim"))
     return Group(*parts)

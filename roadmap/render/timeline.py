@@ -90,7 +90,7 @@ def scene(plan: Roadmap, as_of: dt.date, t: Catalogue) -> Scene:
     y = MARGIN + 14
     items.append(Text(MARGIN, y, plan.meta.title, 13, bold=True))
     y += 16
-    items.append(Text(MARGIN, y, t("timeline.subtitle", date=as_of.isoformat()), 9, fill=palette.MUTED))
+    items.append(Text(MARGIN, y, t("timeline.subtitle", date=t.date(as_of)), 9, fill=palette.MUTED))
     y += 14
     header_top = y
     items.append(Rect(MARGIN, y, width - 2 * MARGIN, ROW_H + 4, palette.HEADER_FILL))
@@ -122,7 +122,7 @@ def scene(plan: Roadmap, as_of: dt.date, t: Catalogue) -> Scene:
     if where is not None:
         x = x0 + where * YEAR_W
         items.append(Line(x, header_top + ROW_H + 4, x, bottom + 4, palette.TODAY_LINE, 1.6, dashed=True))
-        items.append(Text(x, bottom + 15, t("timeline.as_of", date=as_of.isoformat()), 8, anchor="middle", bold=True, fill=palette.TODAY_LINE))
+        items.append(Text(x, bottom + 15, t("timeline.as_of", date=t.date(as_of)), 8, anchor="middle", bold=True, fill=palette.TODAY_LINE))
     items += bars  # over the date line, so their ids stay readable
     y = bottom + 24
     if tracked:
@@ -215,7 +215,7 @@ def mermaid(plan: Roadmap, as_of: dt.date, t: Catalogue) -> str:
         out.append(f"  section {_mermaid_name(t('timeline.not_needed_section'))}")
         out += [line(task) for task in left_out]
     out.append(f"  section {_mermaid_name(t('timeline.as_of_section'))}")
-    out.append(f"    {_mermaid_name(t('timeline.as_of', date=as_of.isoformat()))} :milestone, as_of, {as_of.isoformat()}, 0d")
+    out.append(f"    {_mermaid_name(t('timeline.as_of', date=t.date(as_of)))} :milestone, as_of, {as_of.isoformat()}, 0d")
     return "\n".join(out) + "\n"
 
 
