@@ -205,7 +205,7 @@ def _item_sentence(holder: str, c: Change, plan: Roadmap, t: Catalogue) -> str |
         out = []
         for item in _items(c):
             key = "change.comment_by" if item.get("by") else "change.comment"
-            out.append(t(key, task=holder, date=item.get("date", ""), by=item.get("by"), text=item.get("text")))
+            out.append(t(key, task=holder, date=_date(t, item.get("date")), by=item.get("by"), text=item.get("text")))
         return "; ".join(out) or None
     if root in ("success_indicators", "indicators"):
         if len(c.path) <= 4 and c.old is None:
@@ -220,7 +220,7 @@ def _item_sentence(holder: str, c: Change, plan: Roadmap, t: Catalogue) -> str |
         )
         if values:
             return "; ".join(
-                t("change.indicator_value", holder=holder, number=number, actual=v.get("actual"), date=v.get("date"))
+                t("change.indicator_value", holder=holder, number=number, actual=v.get("actual"), date=_date(t, v.get("date")))
                 for v in values
             )
     return None
