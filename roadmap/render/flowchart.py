@@ -249,7 +249,7 @@ def dot(plan: Roadmap, *, details: bool = False, lang: str | None = None, points
         w = _span_width((first, last))
         heads.append(((_x(first) + _x(last)) / 2, w, parts))
         names.append(name)
-    corner: list[Part] = [(_wrap(t("flowchart.corner"), LABEL_W, HEAD), HEAD, BOLD, palette.HEADER_TEXT)]
+    corner: list[Part] = [(_wrap(t("flowchart.corner" if plan.stages else "flowchart.corner_outputs"), LABEL_W, HEAD), HEAD, BOLD, palette.HEADER_TEXT)]
     head_h = 2 * PAD + max(canvas.height(p) for _, _, p in [*heads, (0, 0, corner)])
     cy = y + head_h / 2
     canvas.rect("corner", LABEL_W / 2, cy, LABEL_W, head_h, palette.HEADER_FILL, palette.HEADER_FILL)

@@ -92,6 +92,9 @@ def indicator_text(item: str | Indicator, t: Catalogue) -> str:
         value = getattr(item, key)
         if value is not None:
             parts.append(t(f"indicator.{key}", value=_number(value)))
+    if item.values:  # the latest value measured (a work plan's indicators)
+        latest = max(item.values, key=lambda v: v.date)
+        parts.append(t("indicator.actual", value=t("indicator.actual_on", value=_number(latest.actual), date=t.date(latest.date))))
     unit = f" ({item.unit})" if item.unit else ""
     return f"{item.text}{unit}: {', '.join(parts)}" if parts else f"{item.text}{unit}"
 

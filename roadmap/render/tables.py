@@ -330,7 +330,7 @@ def docx_table(document: Any, plan: Roadmap, t: Catalogue, groups: list[StageGro
         if group.stage is not None:
             _docx_band(table, _stage_title(group.stage, t), palette.HEADER_FILL, white=True)
         for direction_group in group.directions:
-            _docx_band(table, f"{direction_group.direction.number}. {direction_group.direction.name}", palette.ROW_FILL)
+            _docx_band(table, f"{direction_group.direction.ref or direction_group.direction.number}. {direction_group.direction.name}", palette.ROW_FILL)
             for row in direction_group.rows:
                 cells = table.add_row().cells
                 docx_keep_row_together(table.rows[-1])

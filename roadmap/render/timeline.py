@@ -90,7 +90,8 @@ def scene(plan: Roadmap, as_of: dt.date, t: Catalogue) -> Scene:
     y = MARGIN + 14
     items.append(Text(MARGIN, y, plan.meta.title, 13, bold=True))
     y += 16
-    items.append(Text(MARGIN, y, t("timeline.subtitle", date=t.date(as_of)), 9, fill=palette.MUTED))
+    subtitle = "timeline.subtitle" if not plan.meta.start else "timeline.subtitle_periods"
+    items.append(Text(MARGIN, y, t(subtitle, date=t.date(as_of)), 9, fill=palette.MUTED))
     y += 14
     header_top = y
     items.append(Rect(MARGIN, y, width - 2 * MARGIN, ROW_H + 4, palette.HEADER_FILL))
