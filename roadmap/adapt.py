@@ -374,9 +374,11 @@ def tick(
             else:
                 changes += _set(task, "status_date", _field(doc, task, "status_date"), when.isoformat())
             changes += _set(task, "status_note", old_note, new_note)
-            if note and note != old_note:  # a note is appended to the task's comments, never lost
-                entry = {"date": when.isoformat(), "text": note}
-                comments = _field(doc, task, "comments")
+            comments = _field(doc, task, "comments")
+            kept = {c.get("text") for c in comments or [] if isinstance(c, dict)}
+            if note and old_note and note != old_note and old_note not in kept:
+                # the earlier note is not overwritten: it moves into the task's comments
+                entry = {"date": _field(doc, task, "status_date") or when.isoformat(), "text": old_note}
                 changes.append(
                     Change(("tasks", task.id, "comments", len(comments)), None, entry)
                     if comments

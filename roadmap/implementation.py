@@ -113,8 +113,12 @@ def state(plan: Roadmap, as_of: dt.date) -> State:
 
 
 def latest_comment(task: Task, as_of: dt.date) -> Comment | None:
-    """The last comment written on or before the date (undated comments count as early)."""
-    dated = [(c.date or dt.date.min, i, c) for i, c in enumerate(task.comments) if c.date is None or c.date <= as_of]
+    """The last comment written on or before the date (undated comments count as early);
+    the status note (`tick --note`) counts as a comment of the status date."""
+    notes = list(task.comments)
+    if task.status_note and task.status_date and task.status_note not in {c.text for c in notes}:
+        notes.append(Comment(date=task.status_date, text=task.status_note))
+    dated = [(c.date or dt.date.min, i, c) for i, c in enumerate(notes) if c.date is None or c.date <= as_of]
     return max(dated, key=lambda x: (x[0], x[1]))[2] if dated else None
 
 

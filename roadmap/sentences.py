@@ -56,15 +56,18 @@ def describe(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) 
             if j not in used and other.task == change.task and other.field in family and other.field not in group:
                 group[other.field] = other
                 used.add(j)
-        if "status_note" in family:  # tick --note's copy in the comments: the status sentence says it
-            note = group.get("status_note") or group.get("status")
-            said = note.new if note is not None and note.field == "status_note" else (note.note if note is not None else None)
+        kept = None
+        if "status_note" in family and group.get("status_note") is not None and group["status_note"].old:
+            earlier = group["status_note"].old  # tick --note moved the earlier note into the comments
             for j in range(i + 1, len(changes)):
                 other = changes[j]
-                if j not in used and other.task == change.task and _comment_text(other) == said and said:
+                if j not in used and other.task == change.task and _comment_text(other) == earlier:
                     used.add(j)
+                    kept = t("change.note_kept", task=change.task, text=earlier)
                     break
         out.append(_task_sentence(change.task, group, plan, t, first=change.field) or _generic(change, t))
+        if kept:
+            out.append(kept)
     return out
 
 

@@ -80,8 +80,7 @@ def test_session_changes_only_what_the_commands_said(session):
     # every changed line belongs to a field a command named
     fields = ("status", "status_date", "status_note", "year_start", "year_end", "owner", "name", "organisation",
               "contact", "box", "text", "order", "expected_results", "- ", "id", "direction", "stage",
-              "title", "origin",
-              "comments", "date")  # tick --note also appends the note to the task's comments (issue 8)
+              "title", "origin")
     for line in changed:
         assert line[1:].strip().split(":")[0].strip() in fields or line[1:].strip().startswith("- "), line
     p = doc.plan

@@ -138,9 +138,13 @@ def test_the_report_shows_the_figures(built, cli, tmp_path):
 
 
 def test_tick_notes_are_kept_as_comments_and_status_words(built, cli):
-    run(cli, "tick", built, "1.1.2", "--status", "yellow", "--on", "2009-10-30", "--note", "third cohort started")
-    text = built.read_text(encoding="utf-8")
-    assert "two cohorts trained" in text and "third cohort started" in text
+    result = run(cli, "tick", built, "1.1.2", "--status", "yellow", "--on", "2009-10-30", "--note", "third cohort started")
+    assert "the earlier note \u201ctwo cohorts trained\u201d is kept in its comments" in result.stdout
+    from roadmap import store
+
+    task = store.load(built).plan.task("WP-OUT11-2")
+    assert task.status_note == "third cohort started"
+    assert [c.text for c in task.comments] == ["third cohort in November", "two cohorts trained"]
     run(cli, "tick", built, "1.2.2", "--status", "not started")
     run(cli, "tick", built, "1.2.3", "--status", "red")
     assert run(cli, "status", built, "--as-of", "2009-12-31", "--json").exit_code == 0
