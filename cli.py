@@ -577,7 +577,7 @@ app.add_typer(render_app, name="render")
 FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="Output format (default: from -o's extension).", show_default=False)]
 PaperOpt = Annotated[
     Optional[str],
-    typer.Option("--paper", help="Paper of the landscape pages in a PDF: a3 or a4 (default: a3 for the flowchart, a4 for the action plan)."),
+    typer.Option("--paper", help="Paper of the landscape pages in a PDF (and of the Word Green Paper's flowchart): a3 or a4 (default: a3 for the flowchart, a4 for the action plan)."),
 ]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Date the statuses describe, YYYY-MM-DD (default: the plan's as_of, else today).")]
 
@@ -667,7 +667,7 @@ def render_green_paper(
     """The revised Green Paper: chapters, directions with this country's tasks, appendices, changes.
 
     Formats: html, md, docx (Word), pdf (print-ready: title page, contents, page numbers,
-    the flowchart on a landscape A3 page or --paper a4). The annex "Changes from the model" compares with the
+    the flowchart on landscape A3 pages, or A4 with --paper a4, in pdf and docx). The annex "Changes from the model" compares with the
     model version the plan records in meta.based_on (after `upgrade`, the new one).
 
     Example: roadmap render green-paper kg.yaml -o green-paper.docx

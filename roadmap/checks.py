@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
-from .model import MAX_TEXT, Roadmap, Status
+from .model import MAX_TEXT, Roadmap, Status, Task
 from .yamltext import Path
 
 
@@ -22,25 +22,46 @@ class Issue:
     severity: str = "error"
 
 
-def check(plan: Roadmap, *, today: dt.date | None = None) -> list[Issue]:
+def check(plan: Roadmap, *, today: dt.date | None = None, warnings: bool = True) -> list[Issue]:
+    """Every issue of the plan; `warnings=False` gives only the errors (the same ones, in
+    the same order) and skips the checks that can only warn."""
     issues: list[Issue] = []
-    issues += _unique(plan)
-    issues += _references(plan)
-    issues += _cycles(plan)
-    issues += _horizon(plan)
-    issues += _reasons(plan)
-    issues += _boxes(plan)
-    issues += _goals(plan)
-    issues += _conflicts(plan)
-    issues += _identity(plan)
-    issues += _long_free_values(plan)
-    issues += _periods(plan)
-    issues += _refs(plan)
-    from .budget import checks as budget_checks
-
-    issues += budget_checks(plan)
-    if plan.meta.kind == "plan":
+    for kind, run in _CHECKS:
+        if kind != "warnings" or warnings:
+            issues += run(plan)
+    if warnings and plan.meta.kind == "plan":
         issues += _tracking(plan, today or plan.meta.as_of or dt.date.today())
+    return issues
+
+
+# What each check reads, so an edit of a few tasks re-checks only what it could break:
+# "tasks": each task on its own (and the rest of the plan but history), "free": each
+# history entry and conflict on its own, "across": the tasks' CROSS_TASK_FIELDS and the
+# rest of the plan but history, "rest": neither tasks nor history, "warnings": warnings
+# only.
+# A new check must be given its kind here (tests/test_store.py compares edit_errors with
+# check on random edits).
+CROSS_TASK_FIELDS = ("id", "direction", "stage", "depends_on", "box", "ref", "budget")  # refs are unique, stated totals add up lines
+
+
+def edit_errors(old: Roadmap, new: Roadmap, changed: list[int], appended_from: int) -> list[Issue] | None:
+    """The errors `check` finds in `new`, without checking every task again.
+
+    `new` is `old`, which has no errors, with the tasks at `changed` replaced (same number
+    of tasks) and history entries appended from index `appended_from`, every other part
+    the very same. None when a changed task differs in a field that checks across tasks
+    read: then only `check` can tell.
+    """
+    for i in changed:
+        before, after = old.tasks[i], new.tasks[i]
+        if any(getattr(before, name) != getattr(after, name) for name in CROSS_TASK_FIELDS):
+            return None
+    issues: list[Issue] = []
+    for kind, run in _CHECKS:
+        if kind == "tasks":
+            issues += run(new, changed)
+        elif kind == "free" and appended_from < len(new.history):
+            issues += run(new, appended_from)
     return issues
 
 
@@ -123,8 +144,11 @@ def _cycles(plan: Roadmap) -> list[Issue]:
 
     Iterative, not recursive: a chain of thousands of tasks must not exhaust the stack.
     """
-    graph = {t.id: [d for d in t.depends_on if d != t.id] for t in plan.tasks}
-    index = {t.id: i for i, t in enumerate(plan.tasks)}
+    # Only tasks with dependencies can be on a cycle: the others are left out of the walk
+    # (a task not in `graph` is a dead end, as an empty list of dependencies would be).
+    listed = {t.id: t.depends_on for t in plan.tasks}
+    graph = {k: deps for k, v in listed.items() if v and (deps := [d for d in v if d != k])}
+    index: dict[str, int] = {}  # task id -> its position, made for the first cycle found
     state: dict[str, int] = {}  # 1: on the current trail, 2: done
     issues: list[Issue] = []
     reported: set[frozenset[str]] = set()
@@ -151,6 +175,7 @@ def _cycles(plan: Roadmap) -> list[Issue]:
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
+                    index = index or {t.id: i for i, t in enumerate(plan.tasks)}
                     issues.append(
                         Issue(("tasks", index[nxt], "depends_on"), "dependency cycle: " + " -> ".join(cycle))
                     )
@@ -162,11 +187,11 @@ def _cycles(plan: Roadmap) -> list[Issue]:
     return issues
 
 
-def _horizon(plan: Roadmap) -> list[Issue]:
+def _horizon(plan: Roadmap, only: list[int] | None = None) -> list[Issue]:
     horizon = plan.meta.horizon
     first, last = plan.calendar_year(1), plan.calendar_year(horizon)
     issues = []
-    for i, t in enumerate(plan.tasks):
+    for i, t in _tasks(plan, only):
         for name in ("year_start", "year_end"):
             value = getattr(t, name)
             if value is not None and value > horizon:
@@ -180,9 +205,9 @@ def _horizon(plan: Roadmap) -> list[Issue]:
     return issues
 
 
-def _reasons(plan: Roadmap) -> list[Issue]:
+def _reasons(plan: Roadmap, only: list[int] | None = None) -> list[Issue]:
     issues = []
-    for i, t in enumerate(plan.tasks):
+    for i, t in _tasks(plan, only):
         if t.status is Status.not_needed:
             if not (t.status_note and t.status_note.strip()):
                 issues.append(
@@ -251,11 +276,15 @@ def _conflicts(plan: Roadmap) -> list[Issue]:
     return issues
 
 
-def _long_free_values(plan: Roadmap) -> list[Issue]:
-    """The MAX_TEXT cap for the values the schema leaves free (history, conflicts)."""
+def _long_free_values(plan: Roadmap, history_from: int = 0) -> list[Issue]:
+    """The MAX_TEXT cap for the values the schema leaves free (history, conflicts).
+
+    `history_from`: only the history entries from there on, and no conflicts (an edit
+    that appended them)."""
     issues = []
-    owners = [("history", i, e, ("old", "new")) for i, e in enumerate(plan.history)]
-    owners += [("conflicts", i, c, ("base", "ours", "theirs")) for i, c in enumerate(plan.conflicts)]
+    owners = [("history", i, e, ("old", "new")) for i, e in enumerate(plan.history[history_from:], history_from)]
+    if not history_from:
+        owners += [("conflicts", i, c, ("base", "ours", "theirs")) for i, c in enumerate(plan.conflicts)]
     for name, i, entry, fields in owners:
         for field in fields:
             size = _longest_text(getattr(entry, field))
@@ -278,6 +307,34 @@ def _longest_text(value: object) -> int:
         elif isinstance(item, list):
             stack.extend(item)
     return longest
+
+
+def _tasks(plan: Roadmap, only: list[int] | None) -> Iterable[tuple[int, Task]]:
+    return enumerate(plan.tasks) if only is None else ((i, plan.tasks[i]) for i in sorted(only))
+
+
+_CHECKS: list[tuple[str, Callable[..., list[Issue]]]] = [
+    ("across", _unique),
+    ("across", _references),
+    ("across", _cycles),
+    ("tasks", _horizon),
+    ("tasks", _reasons),
+    ("across", _boxes),
+    ("rest", _goals),
+    ("rest", _conflicts),
+    ("warnings", _identity),
+    ("free", _long_free_values),
+    ("tasks", lambda plan, only=None: _periods(plan, only)),
+    ("across", lambda plan: _refs(plan)),
+    ("across", lambda plan: _budget(plan)),
+]
+
+
+def _budget(plan: Roadmap) -> list[Issue]:
+    """Lines' currency, decimals, categories, sources and the stated totals (budget.py)."""
+    from .budget import checks
+
+    return checks(plan)
 
 
 def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:
@@ -317,21 +374,22 @@ def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:
     return issues
 
 
-def _periods(plan: Roadmap) -> list[Issue]:
+def _periods(plan: Roadmap, only: list[int] | None = None) -> list[Issue]:
     """Task periods at the plan's granularity and inside it."""
     from .periods import Period
 
     issues: list[Issue] = []
-    if not any(t.start for t in plan.tasks):
+    tasks = list(_tasks(plan, only))
+    if not any(t.start for _, t in tasks):
         return issues
     if not plan.meta.start:
         return [
             Issue(("tasks", i, "start"), "this plan is timed in plan years (year_start, year_end); it has no meta.start and meta.end")
-            for i, t in enumerate(plan.tasks)
+            for i, t in tasks
             if t.start
         ]
     first, last = Period.parse(plan.meta.start), Period.parse(plan.meta.end)
-    for i, t in enumerate(plan.tasks):
+    for i, t in tasks:
         if not t.start:
             continue
         for name in ("start", "end"):

@@ -35,6 +35,12 @@ class Logo:
     name: str  # logo.png, logo.jpg or logo.svg
     mime: str
     data: bytes
+    size: tuple[float, float] = (1.0, 1.0)  # width, height (pixels, or points for SVG): its shape
+
+    @property
+    def aspect(self) -> float:
+        """Width over height, kept within 1:4 and 6:1 (a thin line of a logo is drawn no thinner)."""
+        return min(6.0, max(0.25, self.size[0] / self.size[1]))
 
     def data_uri(self) -> str:
         import base64
@@ -114,18 +120,99 @@ def check_logo(file: Path, plan_path: Path, label: str) -> str:
             f"{where}: {file} is {size / 1024:.0f} KB; a logo may be at most {LOGO_MAX_BYTES // 1024} KB "
             "(save it smaller, or as SVG)"
         )
-    if not _looks_like(file.read_bytes(), kind):
-        raise BadValue(f"{where}: {file} does not hold a {kind.split('/')[1].split('+')[0].upper()} image")
+    problem = _problem(file.read_bytes(), kind)
+    if problem is not None:
+        raise BadValue(f"{where}: {file} {problem}")
     relative = os.path.relpath(file.resolve(), plan_path.resolve().parent)
     return Path(relative).as_posix()
 
 
-def _looks_like(data: bytes, mime: str) -> bool:
+LOGO_MAX_PIXELS = 8000  # a side longer than this is a decompression bomb, not a logo
+_SVG_UNITS = {"": 0.75, "px": 0.75, "pt": 1.0, "pc": 12.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+# What a logo never needs and a hostile file uses: scripts, event handlers, embedded HTML,
+# and references to anything outside the file (fetched when the drawing is opened or set).
+_SVG_ACTIVE = re.compile(
+    rb"<script|<foreignobject|<iframe|<embed|<object|\son[a-z]+\s*=|javascript:|@import|<!entity|<\?xml-stylesheet",
+    re.IGNORECASE,
+)
+_SVG_REFERENCE = re.compile(rb"""(?:href\s*=\s*["']\s*|url\(\s*["']?\s*)([^"')\s]*)""", re.IGNORECASE)
+
+
+def _problem(data: bytes, mime: str) -> str | None:
+    """Why `data` cannot be the plan's logo, or None: the one check for setting a logo and for
+    drawing it (title pages, the site and the flowchart all embed what passes it)."""
+    if mime == "image/svg+xml":
+        if b"<svg" not in data[:4096]:
+            return "does not hold an SVG image"
+        if _SVG_ACTIVE.search(data):
+            return "holds scripts or embedded content; save the logo as a plain SVG (shapes and text only) or as PNG"
+        for target in _SVG_REFERENCE.findall(data):
+            if target and not target.startswith((b"#", b"data:image/png", b"data:image/jpeg")):
+                return "refers to files or addresses outside itself; embed them, or save the logo as PNG"
+        return None
+    size = image_size(data, mime)
+    if size is None:
+        return f"does not hold a {mime.split('/')[1].upper()} image"
+    if max(size) > LOGO_MAX_PIXELS:
+        return f"is {size[0]:.0f} x {size[1]:.0f} pixels; a logo may be at most {LOGO_MAX_PIXELS} pixels a side (save it smaller)"
+    return None
+
+
+def image_size(data: bytes, mime: str) -> tuple[float, float] | None:
+    """Width and height (pixels; points for SVG), or None when the bytes are not that image."""
+    import struct
+
     if mime == "image/png":
-        return data.startswith(b"\x89PNG\r\n\x1a\n")
+        if not data.startswith(b"\x89PNG\r\n\x1a\n") or data[12:16] != b"IHDR":
+            return None
+        width, height = struct.unpack(">II", data[16:24])
+        return (float(width), float(height)) if width and height else None
     if mime == "image/jpeg":
-        return data.startswith(b"\xff\xd8\xff")
-    return b"<svg" in data[:4096]
+        if not data.startswith(b"\xff\xd8\xff"):
+            return None
+        at = 2
+        while at + 9 < len(data):
+            if data[at] != 0xFF:
+                return None
+            marker = data[at + 1]
+            length = struct.unpack(">H", data[at + 2 : at + 4])[0]
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a start-of-frame: the size
+                height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+                return (float(width), float(height)) if width and height else None
+            at += 2 + length
+        return None
+    head = re.search(rb"<svg\b[^>]*>", data[:8192], re.IGNORECASE | re.DOTALL)
+    if head is None:
+        return None
+    root = head.group(0).decode("utf-8", "replace")
+
+    def length(name: str) -> float | None:
+        found = re.search(rf'\s{name}\s*=\s*["\']\s*([\d.]+)\s*([a-z]*)\s*["\']', root)
+        if not found or found.group(2) not in _SVG_UNITS:
+            return None
+        try:
+            value = float(found.group(1)) * _SVG_UNITS[found.group(2)]
+        except ValueError:
+            return None
+        return value or None
+
+    width, height = length("width"), length("height")
+    box = re.search(r'\sviewBox\s*=\s*["\']\s*([-\d.eE]+)[\s,]+([-\d.eE]+)[\s,]+([\d.eE]+)[\s,]+([\d.eE]+)', root)
+    if (width is None or height is None) and box:
+        try:
+            bw, bh = float(box.group(3)), float(box.group(4))
+        except ValueError:
+            bw = bh = 0.0
+        if bw > 0 and bh > 0:
+            if width is None and height is None:
+                width, height = bw, bh
+            elif width is None:
+                width = height * bw / bh  # type: ignore[operator]
+            else:
+                height = width * bh / bw
+    if width is None or height is None:
+        return (100.0, 100.0)  # an SVG that states no size: drawn square
+    return (width, height)
 
 
 def read_logo(plan: Roadmap, plan_path: Path) -> Logo | None:
@@ -142,9 +229,12 @@ def read_logo(plan: Roadmap, plan_path: Path) -> Logo | None:
             "put the file back, or set another with roadmap meta PLAN --logo FILE"
         )
     data = file.read_bytes()
-    if len(data) > LOGO_MAX_BYTES or not _looks_like(data, mime):
+    if len(data) > LOGO_MAX_BYTES:
         raise BadValue(f"{plan_path}: meta.logo: {plan.meta.logo} is not a PNG, JPEG or SVG image of at most 1 MB")
-    return Logo(f"logo{'.jpg' if suffix == '.jpeg' else suffix}", mime, data)
+    problem = _problem(data, mime)
+    if problem is not None:
+        raise BadValue(f"{plan_path}: meta.logo: {plan.meta.logo} {problem}; set another with roadmap meta PLAN --logo FILE")
+    return Logo(f"logo{'.jpg' if suffix == '.jpeg' else suffix}", mime, data, image_size(data, mime) or (1.0, 1.0))
 
 
 # ---------------------------------------------------------------------------------------
@@ -260,12 +350,9 @@ def meta(path: Path, wish: Identity, *, dry_run: bool = False, today: dt.date | 
             "say what to set: --title, --subtitle, --version, --contact, --website, --logo, --author, --horizon"
         )
     label = store.label_for(path)
-    notes = []
-    if wish.logo is not None and str(wish.logo).lower().endswith(".svg"):
-        notes.append("an SVG logo shows on the site and in the HTML and Markdown Green Paper; Word documents need a PNG or JPEG logo")
 
     def compute(doc: Document) -> Edit:
-        return Edit(changes_for(doc, wish, plan_path=path, label=label), notes=notes)
+        return Edit(changes_for(doc, wish, plan_path=path, label=label))
 
     return store.edit(path, compute, command="meta", dry_run=dry_run, today=today)
 

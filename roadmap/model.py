@@ -165,7 +165,7 @@ class Meta(Strict):
             self.start_year = first.year
             self.horizon = last.year - first.year + 1
         elif self.start_year is None:
-            raise ValueError('a plan needs meta.start_year (the calendar year of "first year") or meta.start and meta.end')
+            raise ValueError('required field "start_year" is missing (the calendar year of "first year"; a work plan gives meta.start and meta.end instead)')
         return self
 
     @model_validator(mode="after")

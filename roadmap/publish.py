@@ -89,11 +89,11 @@ def publish(
     plan_name = plan_path.name if plan_path.suffix in (".yaml", ".yml") else f"{doc.plan.meta.id}.yaml"
     logos = [Output(logo.name, lambda: logo.data, "logo")] if logo is not None else []
     shared = [Output(plan_name, lambda: doc.text.encode("utf-8"), "plan file"), Output("roadmap.schema.json", _schema, "JSON Schema")]
-    sites = [_Language(doc, plan_path, language, chosen, plan_name, logo, as_of) for language in chosen]
+    say = progress or (lambda _line: None)
+    sites = [_Language(doc, plan_path, language, chosen, plan_name, logo, as_of, say) for language in chosen]
     # The first language's pages at the top with the shared files, then a folder per language;
     # `sites` keeps the translated plans alive while publishing (drawings are cached by plan).
     outputs = [*logos, *sites[0].outputs(), *shared, *(o for site in sites[1:] for o in site.outputs())]
-    say = progress or (lambda _line: None)
     check_folder(folder, [o.name for o in outputs], plan_path)
     prepare_folder(folder, force=force)
     for language in chosen[1:]:
@@ -133,7 +133,10 @@ def _languages(plan: Any, plan_path: Path, asked: list[str] | None) -> list[str]
 class _Language:
     """The pages and documents of the site in one language."""
 
-    def __init__(self, doc: Any, plan_path: Path, language: str, chosen: list[str], plan_name: str, logo: Any, as_of: dt.date | None):
+    def __init__(
+        self, doc: Any, plan_path: Path, language: str, chosen: list[str], plan_name: str, logo: Any, as_of: dt.date | None,
+        say: Progress,
+    ):
         from .i18n import catalogue
         from .render import commands
         from .translate import localised
@@ -151,6 +154,7 @@ class _Language:
         self.plan_name = plan_name
         self.up = up
         self.logo = logo
+        self.say = say
         self.logo_src = f"{up}{logo.name}" if logo is not None else None
 
     def page(self, name: str) -> list[dict[str, Any]]:
@@ -171,11 +175,11 @@ class _Language:
         outputs: list[Output] = [
             Output(f"{p}green-paper.html", lambda: documents.to_html(plan, model=model, as_of=when, t=t, nav=page("green-paper.html"), logo=logo, logo_src=logo_src).encode(), "Green Paper (HTML)"),
             Output(f"{p}green-paper.md", lambda: documents.render(plan, "md", as_of=when, model=model, logo=logo, logo_src=logo_src), "Green Paper (Markdown)"),
-            Output(f"{p}green-paper.docx", lambda: documents.render(plan, "docx", as_of=when, model=model, logo=logo), "Green Paper (Word)"),
+            Output(f"{p}green-paper.docx", lambda: documents.render(plan, "docx", as_of=when, model=model, logo=logo, say=self.say), "Green Paper (Word)"),
             Output(f"{p}green-paper.pdf", lambda: documents.render(plan, "pdf", as_of=when, model=model, logo=logo), "Green Paper (PDF)"),
             Output(f"{p}action-plan.html", lambda: tables.to_html(plan, t, nav=page("action-plan.html")).encode(), "action plan (HTML)"),
             *[Output(f"{p}action-plan.{fmt}", _bound(tables.render, plan, fmt), f"action plan ({fmt})") for fmt in ("md", "csv", "xlsx", "docx", "pdf")],
-            *[Output(f"{p}flowchart.{commands.extension(fmt)}", _bound(flowchart.render, plan, fmt), f"flowchart ({fmt})") for fmt in [*images, "dot", "mermaid"]],
+            *[Output(f"{p}flowchart.{commands.extension(fmt)}", _bound(flowchart.render, plan, fmt, logo=logo), f"flowchart ({fmt})") for fmt in [*images, "dot", "mermaid"]],
             *[
                 Output(f"{p}timeline.{commands.extension(fmt)}", _bound(timeline.render, plan, fmt, as_of=when), f"timeline ({fmt})")
                 for fmt in ["svg", "png", "pdf", "mermaid"]

@@ -125,7 +125,7 @@ def _task_sentence(task: str, group: dict[str, Change], plan: Roadmap, t: Catalo
         old_start, old_end = (s.old if s else new_start), (e.old if e else new_end)
         return t("change.moved", task=task, old=_periods(old_start, old_end), new=_periods(new_start, new_end))
     root = group[first].path[2] if len(group[first].path) > 2 else None
-    if root in ("budget", "comments", "success_indicators"):
+    if root in ("budget", "comments") or (root == "success_indicators" and _indicator_change(group[first])):
         found = _task(plan, task)
         return _item_sentence(found.ref if found is not None and found.ref else task, group[first], plan, t)
     if family == {"status", "status_date", "status_note"}:
@@ -158,6 +158,13 @@ def _task_sentence(task: str, group: dict[str, Change], plan: Roadmap, t: Catalo
     if first in ("expected_results", "success_indicators", "persons_involved", "international_examples"):
         return t("change.list_revised", what=t(f"field.{first}"), task=task, changes=_list_change(c, t))
     return None
+
+
+def _indicator_change(change: Change) -> bool:
+    """An indicator added (`indicator add`) or a value recorded, not a revised list of texts."""
+    if len(change.path) > 3:
+        return True
+    return change.old is None and all(isinstance(item, dict) for item in _items(change))
 
 
 def _comment_text(change: Change) -> str | None:
@@ -225,6 +232,7 @@ def _item_sentence(holder: str, c: Change, plan: Roadmap, t: Catalogue) -> str |
             return "; ".join(
                 t("change.indicator_value", holder=holder, number=number, actual=v.get("actual"), date=_date(t, v.get("date")))
                 for v in values
+                if isinstance(v, dict)
             )
     return None
 

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from . import yamltext
 from .changes import Change, Edit, apply_to_data
-from .checks import Issue, check
+from .checks import Issue, check, edit_errors
 from .errors import BadValue, Busy, EditRefused, Finding, PlanInvalid, WriteFailed
 from .model import Roadmap
 
@@ -43,6 +43,7 @@ class Document:
     plan: Roadmap
     findings: list[Finding]  # warnings, when asked for (a loaded document has no errors)
     form: TextForm = None  # type: ignore[assignment]
+    checked: bool = False  # `load` found no errors in it (an edit then re-checks only what it changed)
 
     def __post_init__(self) -> None:
         if self.form is None:
@@ -246,10 +247,12 @@ def inspect_text(
     data: Any = None,
     warnings: bool = True,
     plan: Roadmap | None = None,
+    issues: list[Issue] | None = None,
 ) -> tuple[Document | None, list[Finding]]:
     """Check a plan's text; `warnings=False` skips them (an edit only needs the errors).
 
-    `plan`: the data already validated (an edit validates only what it changed).
+    `plan`: the data already validated (an edit validates only what it changed);
+    `issues`: what `check` would find in it, found already (by `checks.edit_errors`).
     """
     if data is None:
         try:
@@ -263,7 +266,8 @@ def inspect_text(
     except ValidationError as exc:
         locator = yamltext.Locator(text, data)
         return None, [_finding(locator, data, label, err) for err in exc.errors(include_url=False)]
-    issues = [i for i in check(plan, today=today) if warnings or i.severity == "error"]
+    if issues is None:
+        issues = check(plan, today=today, warnings=warnings)
     locator = yamltext.Locator(text, data)
     findings = [_issue_finding(locator, data, label, issue) for issue in issues]
     findings.sort(key=lambda f: (f.severity != "error", f.line or 0, f.column or 0))
@@ -277,6 +281,7 @@ def load(path: Path, *, today: dt.date | None = None, warnings: bool = False) ->
     errors = [f for f in findings if f.severity == "error"]
     if doc is None or errors:
         raise PlanInvalid(errors)
+    doc.checked = True
     return doc
 
 
@@ -581,8 +586,9 @@ def _splice(text: str, data: dict[str, Any], change: Change) -> yamltext.Splice:
         raise EditRefused(f"cannot apply {change.describe()}: {exc.message}") from None
 
 
-def _revalidated(doc: Document, data: dict[str, Any]) -> Roadmap | None:
-    """The edited plan, validating only the tasks and history entries the edit changed.
+def _revalidated(doc: Document, data: dict[str, Any]) -> tuple[Roadmap, list[int], int] | None:
+    """The edited plan, validating only the tasks and history entries the edit changed;
+    with the positions of the tasks changed and of the first history entry added.
 
     `apply_to_data` copies only the containers on a Change's path, so every part of `data`
     that is the very object it was in `doc.data` is unchanged and already validated. None
@@ -597,6 +603,7 @@ def _revalidated(doc: Document, data: dict[str, Any]) -> Roadmap | None:
     if any(value is not old[key] for key, value in data.items() if key not in ("tasks", "history")):
         return None
     update: dict[str, Any] = {}
+    changed: list[int] = []
     tasks, old_tasks = data.get("tasks"), old.get("tasks")
     try:
         if tasks is not old_tasks:
@@ -606,6 +613,7 @@ def _revalidated(doc: Document, data: dict[str, Any]) -> Roadmap | None:
             for i, (before, after) in enumerate(zip(old_tasks, tasks)):
                 if after is not before:
                     validated[i] = Task.model_validate(after)
+                    changed.append(i)
             update["tasks"] = validated
         history, old_history = data.get("history") or [], old.get("history") or []
         if history is not old_history:
@@ -614,7 +622,27 @@ def _revalidated(doc: Document, data: dict[str, Any]) -> Roadmap | None:
             update["history"] = [*doc.plan.history, *(HistoryEntry.model_validate(e) for e in history[len(old_history) :])]
     except ValidationError:
         return None
-    return doc.plan.model_copy(update=update)
+    return doc.plan.model_copy(update=update), changed, len(old_history)
+
+
+def verify(doc: Document, text: str, expected: dict[str, Any], splices: list[yamltext.Splice]) -> None:
+    """Refuse unless the edited text parses to exactly the intended data.
+
+    An edit of a few list items (a tick, an assignment, a history entry) is proven on the
+    items it touched (`yamltext.verified_by_pieces`: at 10,000 tasks a whole parse is most
+    of the command); anything else, or anything that proof cannot show, is parsed whole.
+    """
+    if yamltext.verified_by_pieces(doc.text, doc.data, text, expected, splices):
+        return
+    try:
+        reparsed = yamltext.parse(text)
+    except yamltext.YamlProblem as exc:
+        raise EditRefused(f"{doc.label}: the edit would not produce valid YAML ({exc.message}); nothing written") from None
+    if reparsed != expected:
+        raise EditRefused(
+            f"{doc.label}: the file's layout is too unusual to edit safely in place; nothing written. "
+            "Write it in block style (one key per line) and try again."
+        )
 
 
 def commit(
@@ -646,20 +674,18 @@ def commit(
         splices.append(splice)
         text = yamltext.apply(text, splice)
         expected = {**expected, "history": [*(expected.get("history") or []), entry.new]}
-    try:
-        reparsed = yamltext.parse(text)
-    except yamltext.YamlProblem as exc:
-        raise EditRefused(f"{doc.label}: the edit would not produce valid YAML ({exc.message}); nothing written") from None
-    if reparsed != expected:
-        raise EditRefused(
-            f"{doc.label}: the file's layout is too unusual to edit safely in place; nothing written. "
-            "Write it in block style (one key per line) and try again."
-        )
+    verify(doc, text, expected, splices)
     # Proven equal: go on with `expected`, which shares every untouched part with doc.data,
     # so the process holds one copy of the plan, not two, and validates only what changed.
-    del reparsed
-    plan = _revalidated(doc, expected)
-    new_doc, findings = inspect_text(text, doc.path, doc.label, today=today, data=expected, warnings=False, plan=plan)
+    plan = issues = None
+    revalidated = _revalidated(doc, expected)
+    if revalidated is not None:
+        plan, changed, appended_from = revalidated
+        if doc.checked:
+            issues = edit_errors(doc.plan, plan, changed, appended_from)
+    new_doc, findings = inspect_text(
+        text, doc.path, doc.label, today=today, data=expected, warnings=False, plan=plan, issues=issues
+    )
     errors = [f for f in findings if f.severity == "error"]
     if new_doc is None or errors:
         raise PlanInvalid(errors)

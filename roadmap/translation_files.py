@@ -164,7 +164,11 @@ def render_file(plan: Roadmap, plan_name: str, language: str, entries: dict[str,
         "translation": {"of": plan.meta.id, "language": language},
         "entries": {key: {"text": entries[key].text, "from": entries[key].source} for key in keys},
     }
-    return HEADER.format(name=name, language=language, plan=plan_name) + yamltext.emit_block(document, 0) + "\n"
+    def clean(text: str) -> str:  # a file name may carry what a YAML file may not
+        return yamltext.FORBIDDEN.sub("?", text).replace("\n", "?")
+
+    header = HEADER.format(name=clean(name), language=language, plan=clean(plan_name))
+    return header + yamltext.emit_block(document, 0) + "\n"
 
 
 def write(path: Path, plan: Roadmap, plan_name: str, language: str, entries: dict[str, Entry]) -> None:

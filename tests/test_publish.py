@@ -144,4 +144,5 @@ def test_without_system_graphviz_publish_writes_every_png_and_pdf(kg_plan: Path,
     import docx
 
     words = "\n".join(p.text for p in docx.Document(str(site / "green-paper.docx")).paragraphs)
-    assert "Graphviz" not in words and len(docx.Document(str(site / "green-paper.docx")).inline_shapes) == 1
+    assert "Graphviz" not in words
+    assert len(docx.Document(str(site / "green-paper.docx")).inline_shapes) >= 1  # the flowchart's page(s)

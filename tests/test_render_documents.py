@@ -142,7 +142,7 @@ def test_docx_green_paper(kg_plan: Path, tmp_path: Path) -> None:
     assert "KG-FIN-1 (NEW)" in ids
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert "Task DAT-2 moved from 2025 to 2026" in bullets
-    assert len(document.inline_shapes) == 1  # the flowchart picture: typst sets it from the SVG, no system program
+    assert len(document.inline_shapes) == 2  # the flowchart over two A3 pages at 7 pt: typst sets them from the SVG, no system program
     assert "Graphviz" not in "\n".join(p.text for p in document.paragraphs)
     assert document.core_properties.created.year == 2024  # pinned, not the clock
 
@@ -154,3 +154,62 @@ def test_the_model_itself_has_no_tracking(tmp_path: Path) -> None:
     assert "<h4>Tasks</h4>" in html
     assert "No changes from the model." in html
     assert SCRIPT not in html
+
+
+def test_word_runs_added_in_one_go_are_the_xml_python_docx_writes():
+    """office._plain_text_in_one_go adds text without tabs or line breaks as one <w:t>;
+    python-docx's own per-character path gives the same XML for every kind of text."""
+    import docx
+    from docx.oxml.text.run import _RunContentAppender
+
+    from roadmap.render import office
+
+    texts = ["plain", " leading and trailing ", "tab\there", "two\nlines", "cr\rhere", "", "Кириллица <&>", "a\t\nb"]
+
+    def xml_of() -> list[bytes]:
+        from lxml import etree
+
+        paragraph = docx.Document().add_paragraph()
+        for text in texts:
+            paragraph.add_run(text)
+        return [etree.tostring(r) for r in paragraph._p.r_lst]
+
+    office._plain_text_in_one_go()
+    fast = xml_of()
+    patched = _RunContentAppender.add_text
+    try:
+        _RunContentAppender.add_text = _RunContentAppender._roadmap_per_character
+        slow = xml_of()
+    finally:
+        _RunContentAppender.add_text = patched
+    assert fast == slow
+
+
+def test_templates_read_from_the_compiled_cache_render_the_same(tmp_path, monkeypatch):
+    """Compiled templates kept between runs give the same documents as compiling them."""
+    import datetime as dt
+
+    from roadmap.render import documents, templating
+    from roadmap.resources import model_path
+    from roadmap.store import load
+
+    plan = load(model_path()).plan
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("ROADMAP_NO_CACHE", raising=False)
+
+    def render() -> list[bytes]:
+        templating.environment.cache_clear()
+        templating.typst_environment.cache_clear()
+        when = dt.date(2026, 12, 1)
+        return [documents.render(plan, fmt, as_of=when) for fmt in ("html", "md")]
+
+    try:
+        compiled = render()  # compiles and stores
+        assert list((tmp_path / "roadmap").glob("templates-html-*/*")), "the compiled templates were stored"
+        assert render() == compiled  # read from the cache
+        monkeypatch.setenv("ROADMAP_NO_CACHE", "1")
+        assert templating._bytecode_cache("html") is None
+        assert render() == compiled
+    finally:
+        templating.environment.cache_clear()
+        templating.typst_environment.cache_clear()

@@ -237,11 +237,63 @@ def test_an_edit_validates_only_what_it_changed_and_gets_the_same_plan(kg_plan: 
     data = doc.data
     for change in changes:
         data = apply_to_data(data, change)
-    plan = store._revalidated(doc, data)
-    assert plan is not None and plan == Roadmap.model_validate(data)
+    revalidated = store._revalidated(doc, data)
+    assert revalidated is not None
+    plan, changed, appended_from = revalidated
+    assert plan == Roadmap.model_validate(data)
+    assert [doc.plan.tasks[i].id for i in changed] == ["DAT-2", "FIN-1"] and appended_from == len(doc.data["history"])
     assert plan.task("DAT-2").status.value == "in_progress" and plan.task("FIN-1").owner.name == "B. Toktogulov"
     assert plan.tasks[0] is doc.plan.tasks[0]  # untouched tasks are not validated again
     invalid = apply_to_data(doc.data, Change(("tasks", "DAT-2", "year_start"), 2, 9))
     assert store._revalidated(doc, invalid) is None  # the full validation locates the problem
     meta = apply_to_data(doc.data, Change(("meta", "title"), doc.data["meta"]["title"], "New"))
     assert store._revalidated(doc, meta) is None
+
+
+def test_edit_errors_are_the_errors_check_finds(kg_plan: Path) -> None:
+    """An edit of a few tasks re-checks only those tasks (and appended history): the same
+    errors, in the same order, as checking the whole plan, on edits that break it in every
+    way the checks know, or returns None (the caller then checks the whole plan)."""
+    from roadmap.changes import apply_to_data
+    from roadmap.checks import check, edit_errors
+    from roadmap.model import MAX_TEXT
+
+    doc = store.load(kg_plan)
+    ids = [t.id for t in doc.plan.tasks]
+    edits = [
+        ("status", "not_needed"), ("status_note", "why"), ("owner", {"name": "A"}), ("year_end", 9), ("year_start", 7),
+        ("title", "New title"), ("depends_on", [ids[0]]), ("depends_on", ["NOPE-1"]), ("direction", "XXX"), ("stage", "S9"),
+        ("id", ids[1]), ("box", None), ("status", "done"), ("comments", "x" * 10),
+    ]
+    rng = random.Random(15)
+    seen_none = seen_errors = 0
+    for _ in range(200):
+        data = doc.data
+        for _ in range(rng.randint(1, 3)):
+            field, value = rng.choice(edits)
+            task = rng.randrange(10)
+            if field == "box" and data["tasks"][task].get("box") is None:
+                continue
+            data = apply_to_data(data, Change(("tasks", task, field), None, value))
+        if rng.random() < 0.5:
+            entry = {"date": "2026-05-01", "command": "tick", "new": "y" * (MAX_TEXT + 1 if rng.random() < 0.5 else 3)}
+            data = apply_to_data(data, Change(("history", len(data["history"])), None, entry))
+        revalidated = store._revalidated(doc, data)
+        if revalidated is None:
+            continue  # invalid by the schema: the whole validation reports it
+        plan, changed, appended_from = revalidated
+        found = edit_errors(doc.plan, plan, changed, appended_from)
+        if found is None:
+            seen_none += 1
+            continue
+        expected = [i for i in check(plan) if i.severity == "error"]
+        assert found == expected
+        seen_errors += bool(expected)
+    assert seen_none and seen_errors  # both ways were taken
+
+
+def test_check_without_warnings_gives_the_same_errors(kg_plan: Path) -> None:
+    from roadmap.checks import check
+
+    plan = store.load(kg_plan).plan
+    assert check(plan, warnings=False) == [i for i in check(plan) if i.severity == "error"]

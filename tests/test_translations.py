@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import polib
+import pytest
 
 from conftest import TODAY
 from roadmap import adapt
@@ -199,3 +200,73 @@ def test_every_translatable_text_has_a_unique_key_and_round_trips(tmp_path):
     assert plan.meta.language == "en" and copy.meta.language == "xx"
     section = next(s for s in copy.sections if s.body.count("\n\n") >= 2)
     assert section.body.count("\n\n") == next(s for s in plan.sections if s.id == section.id).body.count("\n\n")
+
+
+def _english_only_phrases() -> set[str]:
+    """Phrases of the English catalogue that the Russian one does not use (4+ letters)."""
+    import re
+
+    from roadmap.i18n import _load
+
+    def flat(messages: dict) -> dict[str, str]:
+        out = {}
+        for key, value in messages.items():
+            for category, text in (value.items() if isinstance(value, dict) else [("", value)]):
+                out[f"{key}.{category}"] = text
+        return out
+
+    en, ru = flat(_load("en")), flat(_load("ru"))
+    found = set()
+    for key, text in en.items():
+        for piece in re.split(r"\{[^}]*\}", text):
+            piece = piece.strip(" .,:;()[]–-\n")
+            if len(piece) > 4 and re.search(r"[A-Za-z]{4}", piece) and piece not in ru.get(key, ""):
+                found.add(piece)
+    return found
+
+
+@pytest.mark.slow
+def test_the_model_published_in_russian_leaves_no_toolkit_word_in_english(cli, tmp_path):
+    """Site pages, Word, Excel, SVG: every word the toolkit writes is Russian. (CSV headers
+    and Mermaid ids are data for scripts; Word's internal style names are not shown.)"""
+    import html
+    import re
+    import zipfile
+
+    site = tmp_path / "site"
+    assert cli("publish", "-o", site, "--lang", "ru").exit_code == 0
+    phrases = _english_only_phrases()
+    assert "Expected results" in phrases  # the check sees an English column name
+    content = ["Big Hairy Audacious Goals", "Road Map"]  # the Green Paper's own words (plan content)
+    checked = 0
+    for path in sorted(site.rglob("*")):
+        if path.suffix in (".html", ".svg", ".md", ".txt"):
+            text = re.sub(r"```mermaid.*?```", " ", path.read_text(encoding="utf-8"), flags=re.S)  # diagram code
+        elif path.suffix in (".docx", ".xlsx"):
+            with zipfile.ZipFile(path) as z:
+                text = " ".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml") and "style" not in n and "docProps" not in n)
+        else:
+            continue
+        # Graphviz names its SVG groups by node id in <title> (stage:S1): ids, not words
+        text = html.unescape(re.sub(r"<style.*?</style>|<title>[\w:>-]*</title>|<[^>]+>", " ", text, flags=re.S))
+        for phrase in content:
+            text = text.replace(phrase, "")
+        visible = set(re.findall(r"[A-Za-z][\w ./-]*", text))
+        left = [p for p in phrases if re.search(rf"\b{re.escape(p)}\b", " | ".join(visible))]
+        assert not left, f"{path.name}: {left[:10]}"
+        checked += 1
+    assert checked >= 14
+
+
+def test_validate_checks_a_translation_file_given_by_a_glob(cli, tmp_path):
+    plan = tmp_path / "kg.yaml"
+    adapt.init(plan, country="KG", start_year=2024, today=TODAY)
+    result = cli("validate", plan, tmp_path / "kg.ru.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert "kg.ru.yaml: valid (0 errors" in result.stderr
+    (tmp_path / "kg.ky.yaml").write_text(
+        "translation:\n  of: kg-roadmap\n  language: ky\nentries:\n  a:\n    text: b\n    frm: 0123456789ab\n", encoding="utf-8"
+    )
+    result = cli("validate", tmp_path / "kg.ky.yaml")
+    assert result.exit_code == 1
+    assert 'kg.ky.yaml:7:5: entries.a.frm: unknown field "frm"' in result.stderr

@@ -108,7 +108,7 @@ def render_file(
         paper = paper.lower()
         if paper not in PAPERS:
             raise BadValue(f'unknown paper "{paper}"; choose --paper {"|".join(PAPERS)}')
-        if fmt != "pdf":
+        if fmt != "pdf" and (kind, fmt) != ("green-paper", "docx"):
             raise BadValue(f"--paper sets the pages of a PDF; {fmt} has no pages: leave out --paper or write .pdf")
     if output is not None and not output.parent.is_dir():
         raise BadValue(f"cannot write {output}: the folder {output.parent} does not exist")
@@ -118,11 +118,15 @@ def render_file(
     plan = localised(doc.plan, plan_path, lang)
     module = importlib.import_module(KINDS[kind][0])
     options: dict[str, object] = {}
-    if fmt == "pdf" and paper is not None:
+    if paper is not None:
         options["paper"] = paper
     if kind == "flowchart":
         options["details"] = details
+    if kind in ("flowchart", "green-paper"):
+        from ..identity import read_logo
+
         options["say"] = say
+        options["logo"] = read_logo(doc.plan, plan_path)
     if kind in ("timeline", "green-paper", "report"):
         options["as_of"] = as_of or doc.plan.meta.as_of or dt.date.today()
     if kind == "green-paper":
@@ -134,9 +138,6 @@ def render_file(
             options["model"] = model_of(doc.plan)
         if options["model"] is not None:
             options["model"] = localised(options["model"], plan_path, lang, of=doc.plan)  # its words compared in the same language
-        from ..identity import read_logo
-
-        options["logo"] = read_logo(doc.plan, plan_path)
     data: bytes = module.render(plan, fmt, **options)
     if output is not None:
         write_output(output, data, [plan_path])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ..i18n import Catalogue, catalogue
 from ..model import Roadmap, Section, Status, Task
@@ -212,11 +212,11 @@ def context(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogu
 # HTML and Markdown
 
 
-def _flowchart_svg(plan: Roadmap, lang: str) -> str:
+def _flowchart_svg(plan: Roadmap, lang: str, logo: Any = None) -> str:
     """The flowchart as inline SVG (no XML prolog); Graphviz (system or WebAssembly) draws it."""
     from .flowchart import render as flowchart
 
-    svg = flowchart(plan, "svg", lang=lang).decode("utf-8")
+    svg = flowchart(plan, "svg", lang=lang, logo=logo).decode("utf-8")
     svg = svg[svg.index("<svg") :]
     return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
 
@@ -244,7 +244,7 @@ def to_html(
         page_title=plan.meta.subtitle or plan.meta.title,
         columns=columns(plan),
         markdown=lambda text: Markup(markdown_html(text)),
-        flowchart_svg=Markup(_flowchart_svg(plan, t.lang)),  # Graphviz escapes the plan's text in it
+        flowchart_svg=Markup(_flowchart_svg(plan, t.lang, logo)),  # Graphviz escapes the plan's text in it
         nav=nav,
     )
 
@@ -276,7 +276,7 @@ def meta_line(plan: Roadmap, t: Catalogue, as_of: str | None) -> str:
     return " \u00b7 ".join(parts)
 
 
-def to_pdf(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue, paper: str | None = None) -> bytes:
+def to_pdf(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue, paper: str | None = None, logo: Any = None) -> bytes:
     """The Green Paper as print-ready PDF: title page, contents, page numbers, the flowchart
     on its own landscape A3 (or `paper`) page, the action plan as a landscape table."""
     from . import typeset
@@ -285,9 +285,9 @@ def to_pdf(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue
     from .tables import columns, typst_widths
     from .templating import Typst, typst_environment
 
-    data = context(plan, model=model, as_of=as_of, t=t)
-    svg = flowchart(plan, "svg", lang=t.lang).decode("utf-8")
-    placement = typeset.place(*typeset.svg_size(svg), paper or "a3", typeset.row_cuts(svg))
+    data = context(plan, model=model, as_of=as_of, t=t, logo=logo)
+    svg = flowchart(plan, "svg", lang=t.lang, logo=logo).decode("utf-8")
+    placement = typeset.placement_of(svg, paper or "a3")
     appendix1 = Typst(f"#place(hide(heading(level: 1)[{typeset.escape(data['appendix']['appendix1'])}]))")
     keys = columns(plan)
     when = document_date(plan)
@@ -307,7 +307,8 @@ def to_pdf(plan: Roadmap, *, model: Roadmap | None, as_of: dt.date, t: Catalogue
         lang=t.lang,
         font=typeset.FONT,
     )
-    return typeset.compile_document(source, "pdf", when=when, images={"flowchart": svg})
+    images = {"flowchart": svg, **({"logo": typeset.logo_svg(logo, raster=True)} if logo is not None else {})}
+    return typeset.compile_document(source, "pdf", when=when, images=images)
 
 
 def render(
@@ -320,19 +321,21 @@ def render(
     logo: Any = None,
     logo_src: str | None = None,
     paper: str | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> bytes:
     """The revised Green Paper in one of FORMATS, as the bytes of the file.
 
     `logo` is the plan's logo as read by `identity.read_logo` (the renderer does not know
-    where the plan file is).
+    where the plan file is). `paper` sizes the flowchart's pages of the PDF and Word
+    document; `say` hears what the reader should know (a flowchart left out of Word).
     """
     t = catalogue(lang or plan.meta.language)
     if fmt == "pdf":
-        return to_pdf(plan, model=model, as_of=as_of, t=t, paper=paper)
+        return to_pdf(plan, model=model, as_of=as_of, t=t, paper=paper, logo=logo)
     if fmt == "html":
         return to_html(plan, model=model, as_of=as_of, t=t, logo=logo, logo_src=logo_src).encode("utf-8")
     if fmt == "md":
         return to_markdown(plan, model=model, as_of=as_of, t=t, logo=logo, logo_src=logo_src).encode("utf-8")
     from .green_paper_docx import to_docx
 
-    return to_docx(context(plan, model=model, as_of=as_of, t=t, logo=logo), t)
+    return to_docx(context(plan, model=model, as_of=as_of, t=t, logo=logo), t, paper=paper, say=say)

@@ -15,12 +15,15 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..i18n import Catalogue, catalogue
 from ..model import Roadmap, Status, Task
 from . import palette
 from .rows import box_text, directions, owner_text, row_order, stages, years_text
+
+if TYPE_CHECKING:
+    from ..identity import Logo
 
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
 
@@ -36,6 +39,9 @@ SMALL = 9.0  # ids, owners, years: as large as the box text, so nothing prints u
 HEAD = 9.5  # stage headers
 LINE = 1.22  # line height as a multiple of the font size
 CHAR = 0.56  # average DejaVu Sans glyph width as a multiple of the font size
+LOGO_H = 44.0  # the plan's logo in the title band's left corner: at most this tall...
+LOGO_W = 176.0  # ...and this wide (about 12 x 48 mm printed at 7 pt box text)
+LOGO_NODE = "identity:logo"  # the place held for it (no task id has a colon)
 
 
 def _wrap(text: str, width_pt: float, size: float) -> list[str]:
@@ -221,11 +227,13 @@ class _Canvas:
         return sum(_lines_height(len(lines), size) for lines, size, _, _ in parts if lines)
 
 
-def dot(plan: Roadmap, *, details: bool = False, lang: str | None = None, points: bool = False) -> str:
+def dot(plan: Roadmap, *, details: bool = False, lang: str | None = None, points: bool = False, logo_aspect: float | None = None) -> str:
     """The flowchart as DOT with pinned positions (renders with any Graphviz 2.40+).
 
     `points=True` writes the positions in points for `neato -n` (no layout run: linear in
     the number of boxes, where neato's own pass over pinned nodes grows with their square).
+    `logo_aspect` (the logo's width over height) holds a place for the plan's logo in the
+    title band; `with_logo` puts the image there once Graphviz has drawn the SVG.
     """
     t = catalogue(lang or plan.meta.language)
     rows, spans = layout(plan, t, details=details)
@@ -234,14 +242,7 @@ def dot(plan: Roadmap, *, details: bool = False, lang: str | None = None, points
     canvas = _Canvas(points)
     font = palette.FONT
 
-    y = 0.0
-    title = [
-        (_wrap(plan.meta.title, width, 13), 13.0, BOLD, palette.TEXT),
-        ([t("flowchart.heading")], SIZE, font, palette.MUTED),
-    ]
-    title_h = canvas.height(title) + 4
-    canvas.block("title", width / 2, y + title_h / 2, width, title)
-    y += title_h + ROW_GAP
+    y = _title(canvas, plan, width, [([t("flowchart.heading")], SIZE, font, palette.MUTED)], logo_aspect) + ROW_GAP
 
     heads = []
     names = []
@@ -290,6 +291,57 @@ def dot(plan: Roadmap, *, details: bool = False, lang: str | None = None, points
         "}",
     ]
     return "\n".join(out) + "\n"
+
+
+def _title(canvas: _Canvas, plan: Roadmap, width: float, under: list[Part], logo_aspect: float | None) -> float:
+    """The title band: the plan's title centred, the lines `under` it, and a place for the
+    logo in the left corner (the title wraps clear of it on both sides, so it stays centred
+    and covers no box). Returns the band's height."""
+    logo_w = logo_h = 0.0
+    if logo_aspect:
+        logo_w = min(LOGO_W, LOGO_H * logo_aspect)
+        logo_h = logo_w / logo_aspect
+    room = width - 2 * (logo_w + GAP) if logo_aspect else width
+    title: list[Part] = [(_wrap(plan.meta.title, room, 13), 13.0, BOLD, palette.TEXT), *under]
+    height = max(canvas.height(title) + 4, logo_h)
+    canvas.block("title", width / 2, height / 2, room, title)
+    if logo_aspect:
+        canvas.rect(LOGO_NODE, logo_w / 2, height / 2, logo_w, logo_h, "white", "white")
+    return height
+
+
+_LOGO_PLACE = re.compile(
+    r'<g id="[^"]*" class="node">\s*<title>' + re.escape(LOGO_NODE) + r'</title>\s*<polygon[^>]*points="([^"]+)"[^>]*/>\s*</g>'
+)
+
+
+def with_logo(svg: str, logo: Logo | None) -> str:
+    """The drawing with the plan's logo in the place `dot` held for it.
+
+    The logo is embedded (a data: address), so the SVG, the PNG and PDF set from it, and the
+    Green Paper pages that inline it all carry it. It has passed identity's one check
+    (size, type, no scripts or outside references), and goes in as PNG or JPEG (an SVG logo
+    set as PNG by typst): an image, which no viewer runs or lets fetch anything.
+    """
+    if logo is None:
+        return svg
+    found = _LOGO_PLACE.search(svg)
+    if found is None:
+        return svg
+    import base64
+
+    from .typeset import logo_raster
+
+    xs, ys = zip(*((float(a), float(b)) for a, b in (p.split(",") for p in found.group(1).split())))
+    mime, data = logo_raster(logo)
+    image = (
+        f'<g id="logo" class="logo"><image x="{min(xs):.2f}" y="{min(ys):.2f}" width="{max(xs) - min(xs):.2f}" '
+        f'height="{max(ys) - min(ys):.2f}" preserveAspectRatio="xMidYMid meet" '
+        f'xlink:href="data:{mime};base64,{base64.b64encode(data).decode("ascii")}"/></g>'
+    )
+    if "xmlns:xlink=" not in svg[: svg.index(">", svg.index("<svg"))]:
+        svg = svg.replace("<svg", '<svg xmlns:xlink="http://www.w3.org/1999/xlink"', 1)
+    return svg[: found.start()] + image + svg[found.end() :]
 
 
 def _box(canvas: _Canvas, box: Box, height: float, tracked: bool) -> None:
@@ -435,7 +487,7 @@ def too_large(plan: Roadmap) -> bool:
     return len(plan.tasks) > MAX_BOXES
 
 
-def summary_dot(plan: Roadmap, *, lang: str | None = None, points: bool = False) -> str:
+def summary_dot(plan: Roadmap, *, lang: str | None = None, points: bool = False, logo_aspect: float | None = None) -> str:
     """Directions x stages with the number of tasks in each cell by status, for plans too large to draw."""
     t = catalogue(lang or plan.meta.language)
     tracked = plan.meta.kind == "plan"
@@ -452,15 +504,11 @@ def summary_dot(plan: Roadmap, *, lang: str | None = None, points: bool = False)
     for task in plan.tasks:
         cell = counts.setdefault((task.direction, task.stage), {})
         cell[task.status] = cell.get(task.status, 0) + 1
-    y = 0.0
-    title = [
-        (_wrap(plan.meta.title, width, 13), 13.0, BOLD, palette.TEXT),
+    under: list[Part] = [
         ([t("flowchart.heading")], SIZE, font, palette.MUTED),
         (_wrap(t.plural("flowchart.summary", len(plan.tasks), limit=t.number(MAX_BOXES)), width, SIZE), SIZE, ITALIC, palette.MUTED),
     ]
-    title_h = canvas.height(title) + 4
-    canvas.block("title", width / 2, y + title_h / 2, width, title)
-    y += title_h + ROW_GAP
+    y = _title(canvas, plan, width, under, logo_aspect) + ROW_GAP
     heads = [
         [
             ([t("flowchart.stage", number=stage.number)], SMALL, font, palette.HEADER_TEXT),
@@ -534,7 +582,7 @@ def _summary_mermaid(plan: Roadmap, lang: str | None) -> str:
     return "\n".join(out) + "\n"
 
 
-_DRAWN: dict[tuple[int, str, bool, str | None, str | None], bytes] | None = None
+_DRAWN: dict[tuple[int, str, bool, str | None, str | None, Logo | None], bytes] | None = None
 
 
 @contextmanager
@@ -562,44 +610,55 @@ def render(
     lang: str | None = None,
     paper: str | None = None,
     say: Callable[[str], None] | None = None,
+    logo: Logo | None = None,
 ) -> bytes:
     """The flowchart in one of FORMATS, as the bytes of the file.
 
     A plan with more than MAX_BOXES tasks is drawn as a summary (Mermaid too), and `say`
-    is told so.
+    is told so. `logo` (identity.read_logo) goes into the title band's corner of the SVG,
+    PNG and PDF.
     """
     lang = lang or plan.meta.language  # the same drawing whether or not the caller names the plan's language
-    key = (id(plan), fmt, details, lang, paper)
+    key = (id(plan), fmt, details, lang, paper, logo)
     if _DRAWN is not None and key in _DRAWN:
         return _DRAWN[key]
-    image = _render(plan, fmt, details=details, lang=lang, paper=paper, say=say)
+    image = _render(plan, fmt, details=details, lang=lang, paper=paper, say=say, logo=logo)
     if _DRAWN is not None:
         _DRAWN[key] = image
     return image
 
 
 def _render(
-    plan: Roadmap, fmt: str, *, details: bool, lang: str | None, paper: str | None, say: Callable[[str], None] | None
+    plan: Roadmap,
+    fmt: str,
+    *,
+    details: bool,
+    lang: str | None,
+    paper: str | None,
+    say: Callable[[str], None] | None,
+    logo: Logo | None,
 ) -> bytes:
     if fmt in ("png", "pdf"):  # pages set from the SVG (drawn once inside `reused`)
-        svg = render(plan, "svg", details=details, lang=lang, say=say).decode("utf-8")
+        svg = render(plan, "svg", details=details, lang=lang, say=say, logo=logo).decode("utf-8")
         return print_drawing(svg, fmt, plan, paper=paper, lang=lang)
+    aspect = logo.aspect if logo is not None and fmt == "svg" else None  # DOT and Mermaid name no image
     if too_large(plan):
         if say is not None:
             t = catalogue(lang or plan.meta.language)
             say(t.plural("flowchart.too_large", len(plan.tasks), limit=t.number(MAX_BOXES)))
         if fmt == "mermaid":
             return _summary_mermaid(plan, lang).encode("utf-8")
-        make = functools.partial(summary_dot, plan, lang=lang)
+        make = functools.partial(summary_dot, plan, lang=lang, logo_aspect=aspect)
     else:
         if fmt == "mermaid":
             return mermaid(plan, details=details, lang=lang).encode("utf-8")
-        make = functools.partial(dot, plan, details=details, lang=lang)
+        make = functools.partial(dot, plan, details=details, lang=lang, logo_aspect=aspect)
     if fmt == "dot":
         return make().encode("utf-8")
     from .graphviz_engine import render_pinned
 
-    return palette.svg_fonts(render_pinned(lambda points: make(points=points), "svg").decode("utf-8")).encode("utf-8")
+    svg = palette.svg_fonts(render_pinned(lambda points: make(points=points), "svg").decode("utf-8"))
+    return with_logo(svg, logo).encode("utf-8")
 
 
 def print_drawing(svg: str, fmt: str, plan: Roadmap, *, paper: str | None, lang: str | None) -> bytes:

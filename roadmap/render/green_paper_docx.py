@@ -9,14 +9,29 @@ in a landscape section with its header row repeated on every page.
 from __future__ import annotations
 
 import io
-import struct
-from typing import Any
+import math
+from typing import Any, Callable
 
 from ..i18n import Catalogue, Messages
-from .office import docx_bytes, docx_colophon, docx_landscape, docx_new, docx_page_numbers, docx_portrait, docx_restart_numbering, docx_toc
+from .office import (
+    docx_bytes,
+    docx_colophon,
+    docx_landscape,
+    docx_new,
+    docx_page_numbers,
+    docx_portrait,
+    docx_restart_numbering,
+    docx_title_page,
+    docx_toc,
+)
 
 
-def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
+PAPER_CM = {"a3": (42.0, 29.7), "a4": (29.7, 21.0)}  # landscape width, height
+MAX_FLOWCHART_PAGES = 40  # beyond this Appendix 1 points to the flowchart's own PDF instead
+
+
+def to_docx(data: dict[str, Any], t: Catalogue, *, paper: str | None = None, say: Callable[[str], None] | None = None) -> bytes:
+    """`paper` sizes the flowchart's pages (A3 unless a4); `say` hears what the reader should know."""
     plan = data["plan"]
     words = data["t"]
     document = docx_new(plan, plan.meta.title, landscape=False)
@@ -50,6 +65,7 @@ def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
         credit.add_run(" ".join(x for x in (identity["credit"], identity["credit_group"]) if x)).italic = True
     docx_colophon(document, identity["colophon"])  # every page says which plan and version it is
 
+    docx_title_page(document)
     docx_toc(document, words["doc.contents"], words["doc.toc_update"])
 
     covered = {ch.section.id for ch in data["chapters"]}
@@ -75,15 +91,19 @@ def to_docx(data: dict[str, Any], t: Catalogue) -> bytes:
         document.add_heading(words["column.stage"], level=1)
         _stages(document, data, words, level=2)
 
-    # Appendix 1: a landscape A3 page (as in the PDF), the flowchart as large as it fits.
+    # Appendix 1: landscape A3 pages (A4 with paper="a4"), as in the PDF: the flowchart on one
+    # page if its box text prints at 7 pt or more there, else over pages at 7 pt.
     from docx.shared import Cm
 
     section = docx_landscape(document)
-    section.page_width, section.page_height = Cm(42.0), Cm(29.7)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.0))
-    document.add_heading(data["appendix"]["appendix1"], level=1)
-    _flowchart(document, plan, t.lang)
+    section.page_width, section.page_height = (Cm(x) for x in PAPER_CM[paper or "a3"])
+    # Narrow margins and a heading without space above: the model's flowchart fits one A3
+    # page at 7 pt box text; the footer's two lines sit under the picture.
+    section.left_margin = section.right_margin = Cm(1.0)
+    section.top_margin, section.bottom_margin, section.footer_distance = Cm(0.6), Cm(1.3), Cm(0.3)
+    heading = document.add_heading(data["appendix"]["appendix1"], level=1)
+    heading.paragraph_format.space_before = 0
+    _flowchart(document, data, words, paper or "a3", say, t.lang)
 
     # Appendix 2: landscape A4, for the table's nine columns.
     section = docx_landscape(document)
@@ -188,23 +208,53 @@ def _stages(document: Any, data: dict[str, Any], words: dict[str, str], *, level
         markdown_into(document, stage.narrative or "", base_level=level)
 
 
-def _png_size(png: bytes) -> tuple[int, int]:
-    return struct.unpack(">II", png[16:24])
+def heading_room(title: str, width_pt: float) -> float:
+    """Points kept above the picture on every page: Appendix 1's heading (14 pt bold, about
+    0.6 em a letter; two lines on A4 in English), or the "continued" line under it."""
+    lines = max(1, math.ceil(len(title) * 14 * 0.6 / width_pt))
+    return 8.0 + 18.0 * lines
 
 
-def _flowchart(document: Any, plan: Any, lang: str) -> None:
-    """The flowchart picture (PNG set by typst from the SVG: no system program needed)."""
-    from docx.shared import Cm
+def _flowchart(
+    document: Any, data: dict[str, Any], words: dict[str, str], paper: str, say: Callable[[str], None] | None, lang: str
+) -> None:
+    """The flowchart as pictures set by typst from the SVG (no system program needed): one per
+    page, each at the size its page gives, never printing the 9 pt box text under 7 pt; pages
+    break between rows and repeat the stage header (typeset.place, as in the PDF)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Emu
 
+    from . import typeset
     from .flowchart import render as flowchart
+    from .office import document_date
 
-    png = flowchart(plan, "png", lang=lang)
-    width, height = _png_size(png)
+    plan = data["plan"]
+    svg = flowchart(plan, "svg", lang=lang, logo=data.get("logo")).decode("utf-8")
     section = document.sections[-1]
-    room_w = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU per cm
-    room_h = (section.page_height - section.top_margin - section.bottom_margin) / 360000 - 2.5  # the heading above it
-    scale = min(room_w / width, room_h / height)
-    document.add_picture(io.BytesIO(png), width=Cm(width * scale))
+    room_w = (section.page_width - section.left_margin - section.right_margin) / EMU_PER_PT
+    room_h = (section.page_height - section.top_margin - section.bottom_margin) / EMU_PER_PT
+    room_h -= heading_room(data["appendix"]["appendix1"], room_w)
+    placement = typeset.placement_of(svg, paper, room=(room_w, room_h))
+    parts = len(placement.tiles)
+    if parts > MAX_FLOWCHART_PAGES:
+        note = words["doc.flowchart_too_large"].format(pages=parts, limit=MAX_FLOWCHART_PAGES, paper=paper.upper())
+        document.add_paragraph(note)
+        if say is not None:
+            say(note)
+        return
+    title = data["appendix"]["appendix1"]
+    for k, (tile, png) in enumerate(zip(placement.tiles, typeset.tile_pngs(svg, placement, when=document_date(plan)))):
+        if k:
+            line = document.add_paragraph(words["doc.continued"].format(title=title, part=k + 1, parts=parts))
+            line.paragraph_format.page_break_before = True
+            line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        # printed at the placement's scale exactly (its pixels are the drawing's at PNG_PPI)
+        pixels = int.from_bytes(png[16:20], "big")
+        document.add_picture(io.BytesIO(png), width=Emu(math.ceil(pixels * 72 / typeset.PNG_PPI * placement.scale * EMU_PER_PT)))
+        document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+EMU_PER_PT = 12700
 
 
 # ---------------------------------------------------------------------------------------
@@ -321,15 +371,12 @@ def _table(document: Any, tokens: list[Any], i: int) -> int:
 
 
 def _logo(document: Any, logo: Any) -> None:
-    """The plan's logo above the title. python-docx takes PNG and JPEG only: an SVG logo
-    shows on the site and in the HTML and Markdown Green Paper, not in Word (`meta --logo`
-    says so when it is set)."""
+    """The plan's logo above the title. Word takes PNG and JPEG; an SVG logo is set as PNG by
+    typst first (no system program)."""
     from docx.shared import Cm
 
     if logo is None:
         return
-    if logo.mime == "image/svg+xml":
-        return
-    import io
+    from .typeset import logo_raster
 
-    document.add_picture(io.BytesIO(logo.data), height=Cm(2.5))
+    document.add_picture(io.BytesIO(logo_raster(logo)[1]), height=Cm(2.5))

@@ -94,12 +94,34 @@ def docx_font(style: Any, name: str = OFFICE_FONT) -> None:
         fonts.set(qn(attribute), name)
 
 
+def _plain_text_in_one_go() -> None:
+    """python-docx writes a run's text character by character (to turn tabs and line
+    breaks into their own elements): a third of a Word Green Paper's time. Text without
+    them becomes one <w:t> either way, so it is added in one go; the file is the same."""
+    from docx.oxml.text.run import _RunContentAppender
+
+    if getattr(_RunContentAppender, "_roadmap_fast", False):
+        return
+    per_character = _RunContentAppender.add_text
+
+    def add_text(self: Any, text: str) -> None:
+        if self._bfr or "\t" in text or "\n" in text or "\r" in text:
+            per_character(self, text)
+        elif text:
+            self._r.add_t(text)
+
+    _RunContentAppender.add_text = add_text  # type: ignore[method-assign]
+    _RunContentAppender._roadmap_fast = True  # type: ignore[attr-defined]
+    _RunContentAppender._roadmap_per_character = per_character  # type: ignore[attr-defined]
+
+
 def docx_new(plan: Roadmap, title: str, *, landscape: bool) -> Any:
     """A Word document with fonts named, A4 page, and pinned core properties."""
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
 
+    _plain_text_in_one_go()
     document = docx.Document()
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid"):
         try:
@@ -239,6 +261,17 @@ def docx_colophon(document: Any, text: str) -> None:
         run.font.size = Pt(8.5)
 
 
+def docx_title_page(document: Any) -> None:
+    """End the title page here: it shows no header or footer (no page number); the contents
+    start on the next page. (It still counts: the contents are page 2 of N, as Word's
+    NUMPAGES counts every page.)"""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_footer.is_linked_to_previous = False  # an empty footer of its own
+    section.first_page_header.is_linked_to_previous = False
+    document.add_page_break()
+
+
 def docx_toc(document: Any, title: str, hint: str) -> None:
     """A table of contents field (headings 1-3); Word fills it in (it asks to when the file opens)."""
     from docx.oxml import OxmlElement
@@ -258,6 +291,7 @@ def docx_landscape(document: Any) -> Any:
     from docx.enum.section import WD_ORIENT, WD_SECTION
 
     section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = False  # only the title page goes without a number
     if section.orientation != WD_ORIENT.LANDSCAPE:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
@@ -268,6 +302,7 @@ def docx_portrait(document: Any) -> Any:
     from docx.enum.section import WD_ORIENT, WD_SECTION
 
     section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = False
     if section.orientation != WD_ORIENT.PORTRAIT:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = section.page_height, section.page_width

@@ -232,15 +232,29 @@ def _row_height(values: list[Any], widths: list[int]) -> float:
     themselves, so a printed action plan would cut its cells off; estimate it here
     (XLSX_CHARS_PER_UNIT characters per unit of column width).
     """
-    import math
-
     lines = 1
     for value, width in zip(values, widths):
         text = "" if value is None else str(value)
-        per_line = max(int(width * XLSX_CHARS_PER_UNIT) - 1, 1)
-        needed = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-        lines = max(lines, needed)
+        per_line = max(width * XLSX_CHARS_PER_UNIT - 1, 1.0)
+        lines = max(lines, sum(_wrapped_lines(part, per_line) for part in text.split("\n")))
     return round(14.5 * lines + 3, 1)
+
+
+def _wrapped_lines(text: str, per_line: float) -> int:
+    """Lines a paragraph takes when wrapped at word boundaries, as a spreadsheet wraps it.
+
+    Cyrillic letters are set about 15% wider than Latin ones in the office fonts, and a
+    long word moves whole to the next line: counting characters alone cut Russian cells off.
+    """
+    lines, used = 1, 0.0
+    for word in text.split():
+        size = sum(1.15 if "\u0400" <= ch <= "\u04ff" else 1.0 for ch in word)
+        if used and used + 1 + size > per_line:
+            lines, used = lines + 1, 0.0
+        while size > per_line:  # a word longer than the column breaks where it must
+            lines, size = lines + 1, size - per_line
+        used += (1 if used else 0) + size
+    return lines
 
 
 def _xlsx_values(row: Row) -> list[Any]:

@@ -17,6 +17,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import RoadmapError
 
@@ -179,6 +180,13 @@ def compile_document(source: str, fmt: str, *, when: dt.datetime, images: dict[s
 
     `images` are SVG texts the source reads as `sys.inputs.NAME`; `when` pins the PDF's dates.
     """
+    data = _compile(source, fmt, when=when, images=images, ppi=ppi)
+    if isinstance(data, list):  # several pages as PNG: the caller asked for one image
+        data = data[0]
+    return bytes(data)
+
+
+def _compile(source: str, fmt: str, *, when: dt.datetime, images: dict[str, str] | None, ppi: float) -> bytes | list[bytes]:
     try:
         import typst
     except ImportError:
@@ -186,14 +194,11 @@ def compile_document(source: str, fmt: str, *, when: dt.datetime, images: dict[s
     stamp = int(when.replace(tzinfo=dt.timezone.utc).timestamp())
     options = {"ppi": ppi} if fmt == "png" else {}
     try:
-        data = typst.compile(
+        return typst.compile(  # type: ignore[no-any-return]
             source.encode("utf-8"), format=fmt, ignore_system_fonts=True, timestamp=stamp, sys_inputs=images or {}, **options
         )
     except Exception as exc:  # typst.TypstError carries typst's own message
         raise TypesetFailed(f"typst could not set the document: {exc}") from None
-    if isinstance(data, list):  # several pages as PNG: the caller asked for one image
-        data = data[0]
-    return bytes(data)
 
 
 def svg_size(svg: str) -> tuple[float, float]:
@@ -209,6 +214,33 @@ def svg_size(svg: str) -> tuple[float, float]:
     return sizes[0], sizes[1]
 
 
+def logo_svg(logo: Any, height: float = 72.0, *, raster: bool = False) -> str:
+    """The plan's logo (identity.Logo, checked there) as an SVG `height` points tall, for typst to
+    place or rasterise: the logo is embedded as a data: address, whose image typst decodes
+    like any other (`raster`: an SVG logo as its PNG, see logo_raster)."""
+    width = height * logo.aspect
+    uri = logo.data_uri()
+    if raster:
+        import base64
+
+        mime, data = logo_raster(logo)
+        uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{width:.2f}pt" height="{height:.2f}pt" viewBox="0 0 {width:.2f} {height:.2f}">'
+        f'<image width="{width:.2f}" height="{height:.2f}" preserveAspectRatio="xMidYMid meet" xlink:href="{uri}"/></svg>'
+    )
+
+
+def logo_raster(logo: Any) -> tuple[str, bytes]:
+    """The logo as (mime, bytes) of a PNG or JPEG: an SVG logo is set as PNG (300 pixels
+    tall). Word takes no SVG, and typst's PDF drops the text of an SVG nested in another
+    (the flowchart), so both get the raster; its look is the same everywhere."""
+    if logo.mime != "image/svg+xml":
+        return logo.mime, logo.data
+    return "image/png", svg_to_png(logo_svg(logo), when=dt.datetime(2000, 1, 1), ppi=300)
+
+
 def svg_to_png(svg: str, *, when: dt.datetime, ppi: int = PNG_PPI) -> bytes:
     """A drawing as PNG at its own size (white background)."""
     width, height = svg_size(svg)
@@ -217,6 +249,9 @@ def svg_to_png(svg: str, *, when: dt.datetime, ppi: int = PNG_PPI) -> bytes:
         '#image(bytes(sys.inputs.drawing), format: "svg", width: 100%, height: 100%)\n'
     )
     return compile_document(source, "png", when=when, images={"drawing": svg}, ppi=ppi)
+
+
+HEAD_GAP = 6.0  # printed points between a repeated header strip and the rows under it
 
 
 @dataclass(frozen=True)
@@ -228,25 +263,43 @@ class Placement:
     width: float  # the whole drawing, printed, in points
     height: float
     tiles: list[tuple[float, float, float, float]]  # each page's window: x, y, width, height (printed)
+    head: tuple[float, float] | None = None  # the header strip (top, height, printed) repeated above later windows
 
     @property
     def text_pt(self) -> float:
         """The printed size of the flowchart's 9 pt box text."""
         return BOX_TEXT_PT * self.scale
 
+    @property
+    def gap(self) -> float:
+        return HEAD_GAP
 
-def place(width: float, height: float, paper: str, cuts: list[float] | None = None) -> Placement:
+    def repeats_head(self, tile: tuple[float, float, float, float]) -> bool:
+        """Whether the page of `tile` shows the header strip above its window (pages that start
+        below the header: a reader of page 2 still sees which column is which stage)."""
+        return self.head is not None and tile[1] > self.head[0]
+
+
+def place(
+    width: float,
+    height: float,
+    paper: str,
+    cuts: list[float] | None = None,
+    head: tuple[float, float] | None = None,
+    room: tuple[float, float] | None = None,
+) -> Placement:
     """Fit a drawing on one landscape page; if that prints its box text under 7 pt, tile it.
 
     Tiled, the drawing prints at exactly 7 pt box text over as few pages as cover it. Down
     the drawing, pages break at `cuts` (the gaps between the flowchart's rows, in drawing
-    points) where they can, so no box is cut in two; across it (A4), neighbouring pages
-    overlap a little. The drawing carries its own title, so a page's heading is set hidden
-    (for the table of contents only) and takes no room.
+    points) where they can, so no box is cut in two, and every page after the first
+    repeats the `head` strip (top and bottom in drawing points: the stage header); across
+    it (A4), neighbouring pages overlap a little. The drawing carries its own title, so a
+    page's heading is set hidden (for the table of contents only) and takes no room.
+    `room` (width, height in points) overrides what the paper leaves inside its margins.
     """
     short, long = PAPER[paper]
-    room_w = long - 2 * MARGIN_PT
-    room_h = short - 2 * MARGIN_PT
+    room_w, room_h = room or (long - 2 * MARGIN_PT, short - 2 * MARGIN_PT)
     scale = min(room_w / width, room_h / height)
     if BOX_TEXT_PT * scale >= MIN_TEXT_PT:
         return Placement(paper, scale, width * scale, height * scale, [(0.0, 0.0, width * scale, height * scale)])
@@ -255,23 +308,31 @@ def place(width: float, height: float, paper: str, cuts: list[float] | None = No
     overlap = 24.0
     cols = max(1, math.ceil((w - overlap) / (room_w - overlap)))
     xs = [0.0] if cols == 1 else [k * (w - room_w) / (cols - 1) for k in range(cols)]
-    bands = _bands(h, room_h, sorted(c * scale for c in (cuts or []) if 0 < c * scale < h))
+    strip = None
+    later = room_h
+    if head is not None and head[1] > head[0] and (head[1] - head[0]) * scale < room_h / 3:
+        strip = (head[0] * scale, (head[1] - head[0]) * scale)
+        later = room_h - strip[1] - HEAD_GAP - 1.0  # a point to spare: sizes are written rounded
+    bands = _bands(h, room_h, sorted(c * scale for c in (cuts or []) if 0 < c * scale < h), later)
     tiles = [(x, y, min(room_w, w), band) for y, band in bands for x in xs]
-    return Placement(paper, scale, w, h, tiles)
+    return Placement(paper, scale, w, h, tiles, strip)
 
 
-def _bands(height: float, room: float, cuts: list[float]) -> list[tuple[float, float]]:
-    """(top, height) of each page's strip: break at the cut nearest an even split, else overlap evenly."""
+def _bands(height: float, room: float, cuts: list[float], later: float | None = None) -> list[tuple[float, float]]:
+    """(top, height) of each page's strip: break at the cut nearest an even split, else overlap
+    evenly. The first page has `room`, later ones `later` (the rest holds the repeated header)."""
+    later = room if later is None else later
     if height <= room:
         return [(0.0, height)]
     bands: list[tuple[float, float]] = []
     top = 0.0
-    while height - top > room:
-        fitting = [c for c in cuts if top + room * 0.3 < c <= top + room]
+    while height - top > (room if not bands else later):
+        space = room if not bands else later
+        fitting = [c for c in cuts if top + space * 0.3 < c <= top + space]
         if not fitting:  # no clean break: fall back to even strips that overlap a little
-            rows = max(2, math.ceil((height - 24.0) / (room - 24.0)))
-            return [(k * (height - room) / (rows - 1), room) for k in range(rows)]
-        target = top + (height - top) / math.ceil((height - top) / room)  # pages of even height
+            rows = max(2, math.ceil((height - 24.0) / (later - 24.0)))
+            return [(k * (height - later) / (rows - 1), later) for k in range(rows)]
+        target = top + (height - top) / math.ceil((height - top) / later)  # pages of even height
         cut = min(fitting, key=lambda c: abs(c - target))
         bands.append((top, cut - top))
         top = cut
@@ -300,11 +361,47 @@ def row_cuts(svg: str) -> list[float]:
     return sorted(tops)
 
 
+_CORNER = re.compile(r"<title>corner</title>\s*<polygon[^>]*points=\"([^\"]+)\"")
+
+
+def head_band(svg: str) -> tuple[float, float] | None:
+    """The flowchart's stage header (top, bottom in SVG points from the top), repeated on
+    every later page of a tiled flowchart; None for a drawing without one."""
+    shift = _TRANSLATE.search(svg)
+    corner = _CORNER.search(svg)
+    if not shift or not corner:
+        return None
+    ys = [float(p.split(",")[1]) + float(shift.group(2)) for p in corner.group(1).split()]
+    return min(ys) - 2.0, max(ys) + 2.0
+
+
+def placement_of(svg: str, paper: str, room: tuple[float, float] | None = None) -> Placement:
+    """Where the pages of a drawing break (rows kept whole, stage header repeated)."""
+    return place(*svg_size(svg), paper, row_cuts(svg), head_band(svg), room)
+
+
+def tile_pngs(svg: str, placement: Placement, *, when: dt.datetime, ppi: float = PNG_PPI) -> list[bytes]:
+    """Each page of `placement` as a PNG of just its content (for Word, which places pictures).
+
+    Rasterised so that a pixel is the same part of the drawing as in the flowchart's own PNG
+    (`ppi` per 72 drawing points): a picture's printed width against its pixels tells the
+    size its 9 pt box text prints at.
+    """
+    from .templating import typst_environment
+
+    source = typst_environment().get_template("typst/tiles.typ.j2").render(placement=placement)
+    data = _compile(source, "png", when=when, images={"drawing": svg}, ppi=ppi / placement.scale)
+    pages = [bytes(page) for page in (data if isinstance(data, list) else [data])]
+    if len(pages) != len(placement.tiles):
+        raise TypesetFailed(f"typst set {len(pages)} pictures for {len(placement.tiles)} flowchart pages")
+    return pages
+
+
 def drawing_pages(svg: str, *, paper: str, title: str, when: dt.datetime, lang: str, part: str) -> bytes:
     """A drawing alone as a PDF of landscape pages of `paper` (the flowchart's own PDF)."""
     from .templating import typst_environment
 
-    placement = place(*svg_size(svg), paper, row_cuts(svg))
+    placement = placement_of(svg, paper)
     source = typst_environment().get_template("typst/drawing.typ.j2").render(
         placement=placement, title=title, date=when, lang=lang, font=FONT, part=part, margin=MARGIN_PT
     )
