@@ -85,6 +85,7 @@ def state(plan: Roadmap, as_of: dt.date) -> State:
         span = plan.timeframe(task)
         ticks = [bool(span and span[0].first_day <= p.first_day and p.last_day <= span[1].last_day) for p in periods]
         budget = task_total(task)
+        status = status_on(plan, task, as_of)
         output.activities.append(
             Activity(
                 task=task,
@@ -93,9 +94,9 @@ def state(plan: Roadmap, as_of: dt.date) -> State:
                 timeframe=range_text(*span) if span else None,
                 parties="; ".join(f"{p.name} ({p.role})" if p.role else p.name for p in task.parties),
                 budget=budget,
-                status=task.status,
-                colour=COLOUR[task.status],
-                overdue=bool(span) and is_remaining(task) and span[1].last_day < as_of,  # type: ignore[index]
+                status=status,
+                colour=COLOUR[status],
+                overdue=bool(span) and status in (Status.planned, Status.in_progress) and span[1].last_day < as_of,  # type: ignore[index]
                 comment=latest_comment(task, as_of),
             )
         )
@@ -110,6 +111,32 @@ def state(plan: Roadmap, as_of: dt.date) -> State:
             if isinstance(ind, Indicator)
         ]
     return State(plan, as_of, periods, list(outputs.values()), totals(plan, "category"), totals(plan, "source"), rows)
+
+
+def status_on(plan: Roadmap, task: Task, as_of: dt.date) -> Status:
+    """The task's status as it stood on the date, from the statuses its history records
+    (each with the date `tick --on` gave it); the current one when nothing later is recorded."""
+    if task.status_date is None or task.status_date <= as_of:
+        return task.status
+    steps: dict[Any, dict[str, Any]] = {}
+    for n, entry in enumerate(plan.history):
+        if entry.task == task.id and entry.field in ("status", "status_date"):
+            steps.setdefault(entry.step if entry.step is not None else ("n", entry.date, entry.command), {})[entry.field] = entry
+    events = []
+    for fields in steps.values():
+        if "status" not in fields:
+            continue
+        date = fields["status_date"].new if "status_date" in fields else None
+        try:
+            when = dt.date.fromisoformat(str(date)) if date else fields["status"].date
+        except ValueError:
+            when = fields["status"].date
+        try:
+            events.append((when, Status(fields["status"].new)))
+        except ValueError:
+            continue
+    before = [state for when, state in sorted(events, key=lambda e: e[0]) if when <= as_of]
+    return before[-1] if before else Status.planned
 
 
 def latest_comment(task: Task, as_of: dt.date) -> Comment | None:

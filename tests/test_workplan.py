@@ -127,6 +127,8 @@ def test_the_report_shows_the_figures(built, cli, tmp_path):
     md = out.read_text(encoding="utf-8")
     assert "| 21 | 2009-06-30 | 35% |" in md
     assert "third cohort" not in md
+    assert "| 1.1.1 | Map enterprises |" in md and "| 166,694.00 | done |" in md  # done on 30 June
+    assert "| 66,741.75 | not started |" in md  # 1.1.2: ticked ongoing only on 30 September
     assert "overdue" not in md  # what was due by the end of Q2 is done
     run(cli, "report", built, "--as-of", "2009-10-01", "-o", out)
     md = out.read_text(encoding="utf-8")
