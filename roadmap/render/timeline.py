@@ -39,11 +39,14 @@ def _years(plan: Roadmap) -> tuple[int, int]:
 class _Grid:
     """The chart's columns: calendar years, or a work plan's periods (quarters, months)."""
 
-    def __init__(self, plan: Roadmap) -> None:
+    def __init__(self, plan: Roadmap, t: Catalogue) -> None:
         self.plan = plan
         if plan.meta.start:
             self.periods = plan.periods()
-            self.labels = [str(p) if p.unit == "year" else f"{p.year} {p.label}" for p in self.periods]
+            self.labels = [
+                f"{p.year} " + (t("report.quarter", number=p.part) if p.unit == "quarter" else p.label) if p.unit != "year" else str(p)
+                for p in self.periods
+            ]
         else:
             self.periods = []
             self.first, last = _years(plan)
@@ -82,7 +85,7 @@ def _fit(text: str, width: float, size: float) -> str:
 
 def scene(plan: Roadmap, as_of: dt.date, t: Catalogue) -> Scene:
     """Lay the chart out; y grows downwards, units are points."""
-    grid = _Grid(plan)
+    grid = _Grid(plan, t)
     tracked = plan.meta.kind == "plan"
     x0 = MARGIN + LABEL_W
     width = x0 + len(grid.labels) * YEAR_W + MARGIN

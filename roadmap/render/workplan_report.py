@@ -53,10 +53,17 @@ def amount(value: Decimal, currency: str | None, t: Catalogue) -> str:
     return format_currency(value, currency, format="#,##0.00", locale=t.locale, currency_digits=True)
 
 
-def _period_labels(s: State) -> list[str]:
+def _period_labels(s: State, t: Catalogue) -> list[str]:
+    """Column headings: Q1..Q4, the language's month names, or years (with the year when
+    the plan spans several)."""
     years = {p.year for p in s.periods}
-    if s.periods and s.periods[0].unit != "year" and len(years) > 1:
-        return [f"{p.year} {p.label}" for p in s.periods]
+    if s.periods and s.periods[0].unit == "month":
+        from babel.dates import get_month_names
+
+        names = get_month_names("abbreviated", locale=t.locale)
+        return [f"{names[p.part]} {p.year}" if len(years) > 1 else names[p.part] for p in s.periods]
+    if s.periods and s.periods[0].unit == "quarter":
+        return [t("report.quarter", number=p.part) + (f" {p.year}" if len(years) > 1 else "") for p in s.periods]
     return [p.label for p in s.periods]
 
 
@@ -69,7 +76,7 @@ def layout(s: State, t: Catalogue) -> list[Block]:
     if currency:
         blocks.append(Block("p", t("report.currency", currency=currency)))
     blocks.append(Block("legend", t("report.legend"), fills=[(palette.FILL[st], t(f"status.{st.value}")) for st in Status]))
-    labels = _period_labels(s)
+    labels = _period_labels(s, t)
     head = [t("report.ref"), t("report.activity"), t("report.target"), *labels, t("report.lead"), t("report.party"),
             t("report.budget", currency=currency or ""), t("report.status"), t("report.comment")]
     widths = [5, 22, 12, *[4] * len(labels), 8, 12, 9, 8, 18]
