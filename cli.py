@@ -311,9 +311,12 @@ def meta(
 def tick(
     plan: PlanRequired,
     tasks: TasksArg = None,
-    status: Annotated[str, typer.Option("--status", help="done, in-progress, planned or not-needed.")] = "done",
+    status: Annotated[
+        str,
+        typer.Option("--status", help="done, in-progress, planned or not-needed; also completed, ongoing, not started, green, yellow, red."),
+    ] = "done",
     on: Annotated[Optional[str], typer.Option("--on", help="Date, YYYY-MM-DD (default: today).")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="A note; required for not-needed (the reason).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="A note (also appended to the task's comments); required for not-needed (the reason).")] = None,
     direction: DirectionOpt = None,
     stage: StageOpt = None,
     dry_run: DryRunOpt = False,
@@ -330,14 +333,20 @@ def tick(
 @command()
 def add(
     plan: PlanRequired,
-    direction: Annotated[str, typer.Option("--direction", help="Direction id or name.")],
-    stage: Annotated[str, typer.Option("--stage", help="Stage id, number or name.")],
+    direction: Annotated[str, typer.Option("--direction", help="Direction (output) id, ref or name.")],
     title: Annotated[str, typer.Option("--title", help="What the task is.")],
+    stage: Annotated[Optional[str], typer.Option("--stage", help="Stage id, number or name (a plan without stages takes none).")] = None,
     box: Annotated[Optional[str], typer.Option("--box", help="Flowchart box text (default: the title).")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="Plan year (1 = first year).")] = None,
     years: Annotated[Optional[str], typer.Option("--years", help="Plan years N-M, e.g. 2-4.")] = None,
     after: Annotated[Optional[str], typer.Option("--after", help="Task in the same direction it follows (and depends on).")] = None,
     owner: Annotated[Optional[str], typer.Option("--owner", help="Responsible person.")] = None,
+    ref: Annotated[Optional[str], typer.Option("--ref", help='The number people use, e.g. 1.1.1 (accepted wherever a task id is).')] = None,
+    period_from: Annotated[Optional[str], typer.Option("--from", help="First period, at the plan's granularity: 2009-Q2, 2024-03, 2025.")] = None,
+    period_to: Annotated[Optional[str], typer.Option("--to", help="Last period (default: --from).")] = None,
+    lead: Annotated[Optional[str], typer.Option("--lead", help="Lead agency, e.g. UNESCO.")] = None,
+    party: Annotated[Optional[list[str]], typer.Option("--party", help='Responsible party or partner "NAME[:ROLE]" (repeat).')] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="The annual target.")] = None,
     dry_run: DryRunOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the new id and what changed as JSON.")] = False,
 ) -> None:
@@ -346,14 +355,20 @@ def add(
     Years are plan years (1 = the first year) or calendar years (2025-2026). The new box
     goes into its direction's row by stage and time, or right after --after.
 
+    In a work plan (`roadmap new`), an activity is timed with --from/--to in the plan's
+    periods and carries --ref, --lead, --party and --target.
+
     Example: roadmap add kg.yaml --direction FIN --stage 2 --title "Crowdfunding guide" --years 2025-2026
+
+    Example: roadmap add wp.yaml --direction 1.1 --ref 1.1.1 --title "Train 40 artisans" --from 2009-Q2 --to 2009-Q4 --lead UNESCO --party "Ministry of Culture"
     """
     from roadmap.adapt import add as run
     from roadmap.sentences import told
 
     edit = run(
         plan, direction=direction, stage=stage, title=title, box=box, year=year, years=years,
-        after=after, owner=owner, dry_run=dry_run,
+        after=after, owner=owner, ref=ref, period_from=period_from, period_to=period_to, lead=lead,
+        parties=party, target=target, dry_run=dry_run,
     )
     new_id = edit[-1].task
     if as_json:
@@ -367,7 +382,7 @@ def add(
 def shift(
     plan: PlanRequired,
     tasks: TasksArg = None,
-    by: Annotated[Optional[int], typer.Option("--by", help="Years to move (negative: earlier).")] = None,
+    by: Annotated[Optional[int], typer.Option("--by", help="Years to move (negative: earlier); in a work plan, its periods (quarters, months).")] = None,
     direction: DirectionOpt = None,
     stage: StageOpt = None,
     every: Annotated[bool, typer.Option("--all", help="Move every task.")] = False,
@@ -1001,6 +1016,227 @@ def changelog_cmd(
     roadmap_plan, log = changelog(plan, since=start)
     render = format_md if fmt is ChangelogFormat.md else format_text
     _write_or_print(render(roadmap_plan, log, start), output, [plan])
+
+
+# ---------------------------------------------------------------------------------------
+# Programme work plans: a blank plan, outputs, budgets, indicators, comments, the report (issue 8)
+
+
+@command()
+def new(
+    plan: Annotated[Path, typer.Argument(help="The plan file to create.")],
+    title: Annotated[str, typer.Option("--title", help="The plan's title.")],
+    start: Annotated[str, typer.Option("--start", help="First period: 2009-Q1 (quarters), 2024-03 (months) or 2024 (years).")],
+    end: Annotated[str, typer.Option("--end", help="Last period, of the same unit.")],
+    country: Annotated[Optional[str], typer.Option("--country", help="ISO 3166-1 alpha-2 code, e.g. KG.")] = None,
+    currency: Annotated[str, typer.Option("--currency", help="ISO 4217 code of the plan's one currency.")] = "USD",
+    category: Annotated[Optional[list[str]], typer.Option("--category", help="A budget category the plan allows (repeat); none: any.")] = None,
+    source: Annotated[Optional[list[str]], typer.Option("--source", help="A source of funds the plan allows (repeat); none: any.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Create a blank plan (no tasks), timed in years, quarters or months: a programme work plan.
+
+    Then build it with `direction add` (outputs), `add` (activities), `budget add`,
+    `indicator add`.
+
+    Example: roadmap new wp.yaml --title "Joint programme work plan 2009" --currency USD --start 2009-Q1 --end 2009-Q4
+    """
+    from roadmap.adapt import ensure_schema
+    from roadmap.workplan import new as run
+
+    _report(run(plan, title=title, start=start, end=end, country=country, currency=currency, categories=category, sources=source, force=force), False, to="stderr")
+    ensure_schema(plan.resolve().parent)
+    typer.echo(f"created {plan}; next: roadmap direction add {plan} --id OUT1 --name NAME", err=True)
+
+
+direction_app = typer.Typer(help="A plan's rows: the Green Paper's directions, a work plan's outputs.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(direction_app, name="direction")
+stage_app = typer.Typer(help="A plan's columns: the Green Paper's stages (a quarterly work plan needs none).", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(stage_app, name="stage")
+IdOpt = Annotated[str, typer.Option("--id", help="A short id, e.g. OUT1.")]
+NameOpt = Annotated[str, typer.Option("--name", help="Its name.")]
+
+
+@command("add", on=direction_app)
+def direction_add(
+    plan: PlanRequired, id: IdOpt, name: NameOpt,
+    ref: Annotated[Optional[str], typer.Option("--ref", help="The number people use, e.g. 1.1.")] = None,
+    outcome: Annotated[Optional[str], typer.Option("--outcome", help="The outcome the output serves.")] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Add a direction (a work plan's output) as the last row.
+
+    Example: roadmap direction add wp.yaml --id OUT11 --ref 1.1 --name "Cultural industries strengthened" --outcome "Outcome 1"
+    """
+    from roadmap.workplan import direction_add as run
+
+    _report(run(plan, id=id, name=name, ref=ref, outcome=outcome, dry_run=dry_run), dry_run)
+
+
+@command("add", on=stage_app)
+def stage_add(plan: PlanRequired, id: IdOpt, name: NameOpt, dry_run: DryRunOpt = False) -> None:
+    """Add a stage as the last column.
+
+    Example: roadmap stage add wp.yaml --id S1 --name Implementation
+    """
+    from roadmap.workplan import stage_add as run
+
+    _report(run(plan, id=id, name=name, dry_run=dry_run), dry_run)
+
+
+budget_app = typer.Typer(help="Planned budget lines, exact to the cent, in the plan's one currency.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(budget_app, name="budget")
+TaskArg = Annotated[str, typer.Argument(help="Task id or ref, e.g. 1.1.1.")]
+AmountOpt = Annotated[str, typer.Option("--amount", help="An exact amount, e.g. 65541.70.")]
+
+
+@command("add", on=budget_app)
+def budget_add(
+    plan: PlanRequired, task: TaskArg, amount: AmountOpt,
+    category: Annotated[str, typer.Option("--category", help='Budget category, e.g. "Nat personnel".')],
+    source: Annotated[Optional[str], typer.Option("--source", help="Source of funds, e.g. MDG-F.")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="What the line pays for.")] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Add a budget line to an activity.
+
+    Example: roadmap budget add wp.yaml 1.1.1 --amount 434.00 --category "Nat personnel" --source MDG-F
+    """
+    from roadmap.workplan import budget_add as run
+
+    _report(run(plan, task, amount=amount, category=category, source=source, note=note, dry_run=dry_run), dry_run)
+
+
+@command("total", on=budget_app)
+def budget_total(
+    plan: PlanRequired, amount: AmountOpt,
+    category: Annotated[Optional[str], typer.Option("--category", help="The total of this category.")] = None,
+    direction: Annotated[Optional[str], typer.Option("--direction", help="The total of this output (id or ref).")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="The total of this source of funds.")] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """State a total as the plan's own table gives it (overall, or of one category, output or source).
+
+    `validate` recomputes every stated total; one that does not add up is refused here.
+
+    Example: roadmap budget total wp.yaml --amount 1001851.70
+    """
+    from roadmap.workplan import budget_total as run
+
+    _report(run(plan, amount=amount, category=category, direction=direction, source=source, dry_run=dry_run), dry_run)
+
+
+@command("show", on=budget_app)
+def budget_show(
+    plan: PlanArg = None,
+    by: Annotated[str, typer.Option("--by", help="category, direction, source, lead, stage or task.")] = "category",
+    as_json: JsonOpt = False,
+) -> None:
+    """The budget's totals by category (or output, source, lead agency, stage, activity), and overall.
+
+    --json prints {"currency": "USD", "by": "category", "total": "1001851.70", "groups": [{"key": ..., "total": ...}]},
+    amounts as decimal strings.
+
+    Example: roadmap budget show wp.yaml --by source --json
+    """
+    from roadmap.budget import totals
+    from roadmap.store import load
+
+    doc = load(_plan(plan))
+    result = totals(doc.plan, by)
+    if as_json:
+        _emit_json(result.as_json())
+        return
+    from roadmap.render.workplan_report import budget_text
+
+    _out(budget_text(doc.plan, result))
+
+
+indicator_app = typer.Typer(help="Indicators of activities and outputs: baseline, target, and values measured on dates.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(indicator_app, name="indicator")
+HolderArg = Annotated[str, typer.Argument(help="A task (id or ref) or a direction / output (id, ref or name).")]
+
+
+@command("add", on=indicator_app)
+def indicator_add(
+    plan: PlanRequired, holder: HolderArg,
+    text: Annotated[str, typer.Option("--text", help="What is measured.")],
+    unit: Annotated[Optional[str], typer.Option("--unit", help="Its unit, e.g. enterprises.")] = None,
+    baseline: Annotated[Optional[str], typer.Option("--baseline", help="The value at the start.")] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="The value aimed for.")] = None,
+    target_date: Annotated[Optional[str], typer.Option("--target-date", help="When the target is due, YYYY-MM-DD.")] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Add an indicator to an activity or an output (numbered 1, 2, ... in its list).
+
+    Example: roadmap indicator add wp.yaml 1.1 --text "Enterprises financed" --unit enterprises --baseline 0 --target 60
+    """
+    from roadmap.workplan import indicator_add as run
+
+    _report(run(plan, holder, text=text, unit=unit, baseline=baseline, target=target, target_date=target_date, dry_run=dry_run), dry_run)
+
+
+@command("record", on=indicator_app)
+def indicator_record(
+    plan: PlanRequired, holder: HolderArg,
+    number: Annotated[int, typer.Argument(help="The indicator's number in that list (1 = the first).")],
+    actual: Annotated[str, typer.Option("--actual", help="The value measured.")],
+    on: Annotated[Optional[str], typer.Option("--on", help="The date it was measured, YYYY-MM-DD (default: today).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help='What it is made of, e.g. "55 micro, 3 small".')] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Record an indicator's actual value on a date; earlier values are kept.
+
+    Example: roadmap indicator record wp.yaml 1.1 1 --actual 58 --on 2009-12-31 --note "55 micro, 3 small"
+    """
+    from roadmap.workplan import indicator_record as run
+
+    _report(run(plan, holder, number, actual=actual, on=on, note=note, dry_run=dry_run), dry_run)
+
+
+@command()
+def comment(
+    plan: PlanRequired, task: TaskArg,
+    text: Annotated[str, typer.Argument(help="The comment.")],
+    by: Annotated[Optional[str], typer.Option("--by", help="Who writes it.")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="Its date, YYYY-MM-DD (default: today).")] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Append a dated comment to an activity; earlier comments stay.
+
+    Example: roadmap comment wp.yaml 1.1.1 "Training postponed to Q3 by the ministry" --by "J. Doe"
+    """
+    from roadmap.workplan import comment as run
+
+    _report(run(plan, task, text, by=by, on=on, dry_run=dry_run), dry_run)
+
+
+class ReportFormat(str, Enum):
+    md = "md"
+    html = "html"
+    xlsx = "xlsx"
+    docx = "docx"
+    pdf = "pdf"
+
+
+@command(name="report")
+def report_cmd(
+    plan: PlanArg = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The date the report describes (default: the plan's as_of, else today).")] = None,
+    fmt: Annotated[Optional[ReportFormat], typer.Option("--format", "-f", help="md, html, xlsx, docx or pdf (default: from -o's extension, else md).", show_default=False)] = None,
+    output: OutOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """The state of implementation as of a date, in the layout of programme work plans.
+
+    Per output, each activity with its ref, annual target, timeframe (period columns
+    ticked), lead agency, responsible party, planned budget, status colour and latest
+    comment; then budget totals by category and overall; then indicators with
+    baseline, target, latest actual as of the date and percent of the way to target.
+
+    Example: roadmap report wp.yaml --as-of 2009-12-31 --format html -o report.html
+    """
+    _render("report", plan, fmt.value if fmt else None, output, as_of=as_of, lang=lang)
 
 
 # ---------------------------------------------------------------------------------------

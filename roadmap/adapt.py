@@ -27,6 +27,14 @@ STATUS_WORDS = {
     "not-started": Status.planned,
     "not-needed": Status.not_needed,
     "not_needed": Status.not_needed,
+    # the words and colours of programme work plans
+    "completed": Status.done,
+    "green": Status.done,
+    "ongoing": Status.in_progress,
+    "yellow": Status.in_progress,
+    "not started": Status.planned,
+    "not_started": Status.planned,
+    "red": Status.planned,
 }
 
 
@@ -38,7 +46,10 @@ def parse_status(word: str) -> Status:
     try:
         return STATUS_WORDS[word.strip().lower()]
     except KeyError:
-        raise BadValue(f'unknown status "{word}"; use one of: done, in-progress, planned, not-needed') from None
+        raise BadValue(
+            f'unknown status "{word}"; use one of: done, in-progress, planned, not-needed '
+            "(or completed, ongoing, not started; green, yellow, red)"
+        ) from None
 
 
 def parse_date(text: str | None, *, what: str = "date") -> dt.date | None:
@@ -57,6 +68,9 @@ def find_task(plan: Roadmap, task_id: str) -> Task:
     for task in plan.tasks:  # forgive case: users type dat-2
         if task.id.lower() == task_id.lower():
             return task
+    for task in plan.tasks:  # the number a work plan gives it: 1.1.1
+        if task.ref is not None and task.ref == task_id.strip():
+            return task
     ids = [t.id for t in plan.tasks]
     close = difflib.get_close_matches(task_id.upper(), ids, n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(close)}?" if close else "; `roadmap status PLAN` lists the tasks"
@@ -64,6 +78,9 @@ def find_task(plan: Roadmap, task_id: str) -> Task:
 
 
 def find_direction(plan: Roadmap, word: str) -> str:
+    for d in plan.directions:
+        if d.ref is not None and d.ref == word.strip():
+            return d.id
     found = _by_name(word, {d.id: {d.id.lower(), _words(d.name), str(d.number)} for d in plan.directions})
     if found is not None:
         return found
@@ -357,6 +374,16 @@ def tick(
             else:
                 changes += _set(task, "status_date", _field(doc, task, "status_date"), when.isoformat())
             changes += _set(task, "status_note", old_note, new_note)
+            comments = _field(doc, task, "comments")
+            kept = {c.get("text") for c in comments or [] if isinstance(c, dict)}
+            if note and old_note and note != old_note and old_note not in kept:
+                # the earlier note is not overwritten: it moves into the task's comments
+                entry = {"date": _field(doc, task, "status_date") or when.isoformat(), "text": old_note}
+                changes.append(
+                    Change(("tasks", task.id, "comments", len(comments)), None, entry)
+                    if comments
+                    else Change(("tasks", task.id, "comments"), comments, [entry])
+                )
         return Edit(changes, notes=notes)
 
     return _edit(path, "tick", compute, dry_run=dry_run, today=today)
@@ -415,59 +442,95 @@ def add(
     path: Path,
     *,
     direction: str,
-    stage: str,
+    stage: str | None = None,
     title: str,
     box: str | None = None,
     year: int | None = None,
     years: str | None = None,
     after: str | None = None,
     owner: str | None = None,
+    ref: str | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+    lead: str | None = None,
+    parties: list[str] | None = None,
+    target: str | None = None,
     dry_run: bool = False,
     today: dt.date | None = None,
 ) -> list[Change]:
-    """Step 1: add a task the model is missing; it gets a country-prefixed id."""
+    """Step 1: add a task the model is missing (or a work plan's activity); it gets a
+    country-prefixed id. A work plan's activity is timed with --from/--to in the plan's
+    periods, or not at all."""
+    from .workplan import _check_ref, parse_party, plan_period
+
     title = _text(title, "--title")
     box = None if box is None else _text(box, "--box")
     owner = _optional_text(owner, "--owner")
+    ref = _check_ref(ref)
+    lead = _optional_text(lead, "--lead") or None
+    target = _optional_text(target, "--target") or None
+    party_items = [parse_party(p) for p in parties or []]
+    if (period_from or period_to) and (year is not None or years is not None):
+        raise BadValue("give --from/--to (periods) or --year/--years (plan years), not both")
 
     def compute(doc: Document) -> Edit:
         plan = doc.plan
         d = find_direction(plan, direction)
-        s = find_stage(plan, stage)
+        if stage is None and plan.stages:
+            raise BadValue(f"{doc.label}: stages: give --stage; the stages are: " + ", ".join(f"{x.id} ({x.name})" for x in plan.stages))
+        s = find_stage(plan, stage) if stage is not None else None
+        if ref and any(t.ref == ref for t in plan.tasks):
+            raise BadValue(f"{doc.label}: tasks: ref {ref} is already used")
         anchor = _anchor(plan, after, d) if after else None
-        given = _parse_years(plan, year, years)
-        if given is None:  # after a task: in the year it ends; else the plan's first year
-            given = (anchor.year_end, anchor.year_end) if anchor else (1, 1)
-        start, end = given
+        periods = None
+        if period_from or period_to:
+            first = plan_period(plan, period_from or period_to, "--from" if period_from else "--to", doc)  # type: ignore[arg-type]
+            last = plan_period(plan, period_to or period_from, "--to" if period_to else "--from", doc)  # type: ignore[arg-type]
+            if last < first:
+                raise BadValue(f"--to {last} is before --from {first}")
+            periods = (str(first), str(last))
+        given = None if plan.meta.start and years is None and year is None else _parse_years(plan, year, years)
+        if given is None and periods is None and not plan.meta.start:  # after a task: in the year it ends; else the first year
+            given = (anchor.year_end, anchor.year_end) if anchor and anchor.year_end else (1, 1)
+        start, end = given if given is not None else (None, None)
         warnings = []
-        if anchor is not None and end < anchor.year_start:
+        if anchor is not None and end is not None and anchor.year_start is not None and end < anchor.year_start:
             raise BadValue(
                 f"a task after {anchor.id} cannot be due before {anchor.id} starts "
                 f"({plan.calendar_year(anchor.year_start)}); give later --years, "
                 "or leave out --after to place it in the row by its stage and years"
             )
-        if anchor is not None and start < anchor.year_end:
+        if anchor is not None and start is not None and anchor.year_end is not None and start < anchor.year_end:
             warnings.append(
                 f"the new task starts in {plan.calendar_year(start)}, before {anchor.id} (which it follows) "
                 f"ends in {plan.calendar_year(anchor.year_end)}; `roadmap validate` will say so until one moves"
             )
         task_id = new_task_id(plan, d)
-        order = _box_position(plan, d, plan.stage(s).number, start, anchor)
+        order = _box_position(plan, d, plan.stage(s).number if s else 1, start or 0, anchor)
         row = sorted((t for t in plan.tasks if t.direction == d and t.box), key=lambda t: t.box.order)
         changes = [
             Change(("tasks", t.id, "box", "order"), t.box.order, t.box.order + 1)
             for t in reversed(row)
             if t.box.order >= order
         ]
-        task: dict[str, Any] = {
-            "id": task_id,
-            "direction": d,
-            "stage": s,
-            "title": title.strip(),
-            "box": {"text": (box or title).strip(), "order": order},
-            "year_start": start,
-            "year_end": end,
-        }
+        task: dict[str, Any] = {"id": task_id}
+        if ref:
+            task["ref"] = ref
+        task["direction"] = d
+        if s is not None:
+            task["stage"] = s
+        task["title"] = title.strip()
+        if target:
+            task["target"] = target
+        task["box"] = {"text": (box or title).strip(), "order": order}
+        if periods is not None:
+            task["start"], task["end"] = periods
+        elif start is not None:
+            task["year_start"], task["year_end"] = start, end
+        if lead:
+            task["lead"] = lead
+        if party_items:
+            task["parties"] = party_items
         if anchor is not None:
             task["depends_on"] = [anchor.id]
         task["status"] = "planned"
@@ -501,7 +564,7 @@ def _box_position(plan: Roadmap, direction: str, stage_number: int, start: int, 
     orders = [
         t.box.order
         for t in plan.tasks
-        if t.direction == direction and t.box and (plan.stage(t.stage).number, t.year_start) <= (stage_number, start)
+        if t.direction == direction and t.box and (plan.stage(t.stage).number if t.stage else 1, t.year_start or 0) <= (stage_number, start)
     ]
     return max(orders, default=0) + 1
 
@@ -581,6 +644,8 @@ def shift(
 
         plan = doc.plan
         chosen = select(plan, ids, direction=direction, stage=stage, every=every)
+        period_changes = _shift_periods(plan, [t for t in chosen if t.start is not None], by)
+        chosen = [t for t in chosen if t.year_start is not None]
         years = {t.id: (t.year_start + by, t.year_end + by) for t in chosen}
         notes: list[str] = []
         if cascade:
@@ -606,9 +671,27 @@ def shift(
                 )
             changes += _set(t, "year_start", t.year_start, start)
             changes += _set(t, "year_end", t.year_end, end)
-        return Edit(changes, notes=notes, warnings=_broken_links(plan, links(plan), years))
+        return Edit(period_changes + changes, notes=notes, warnings=_broken_links(plan, links(plan), years))
 
     return _edit(path, "shift", compute, dry_run=dry_run, today=today)
+
+
+def _shift_periods(plan: Roadmap, tasks: list[Task], by: int) -> list[Change]:
+    """Tasks timed in periods move by periods of the plan's unit (a quarter by quarters)."""
+    from .periods import Period
+
+    if not tasks:
+        return []
+    periods = plan.periods()
+    first, last = periods[0], periods[-1]
+    changes: list[Change] = []
+    for t in tasks:
+        start, end = Period.parse(t.start).shift(by), Period.parse(t.end).shift(by)
+        if start < first or last < end:
+            raise BadValue(f"{t.id} would move to {start}\u2013{end}, outside the plan ({first} to {last})")
+        changes += _set(t, "start", t.start, str(start))
+        changes += _set(t, "end", t.end, str(end))
+    return changes
 
 
 def _span(plan: Roadmap, start: int, end: int) -> str:

@@ -41,7 +41,7 @@ def check(plan: Roadmap, *, today: dt.date | None = None, warnings: bool = True)
 # only.
 # A new check must be given its kind here (tests/test_store.py compares edit_errors with
 # check on random edits).
-CROSS_TASK_FIELDS = ("id", "direction", "stage", "depends_on", "box")
+CROSS_TASK_FIELDS = ("id", "direction", "stage", "depends_on", "box", "ref", "budget")  # refs are unique, stated totals add up lines
 
 
 def edit_errors(old: Roadmap, new: Roadmap, changed: list[int], appended_from: int) -> list[Issue] | None:
@@ -123,7 +123,10 @@ def _references(plan: Roadmap) -> list[Issue]:
             issues.append(
                 Issue(("tasks", i, "direction"), f'unknown direction "{t.direction}"; the directions are: {direction_list}')
             )
-        if t.stage not in stages:
+        if t.stage is None:
+            if stages:
+                issues.append(Issue(("tasks", i, "stage"), f"no stage; the stages are: {stage_list}"))
+        elif t.stage not in stages:
             issues.append(Issue(("tasks", i, "stage"), f'unknown stage "{t.stage}"; the stages are: {stage_list}'))
         for j, dep in enumerate(t.depends_on):
             if dep not in tasks:
@@ -191,7 +194,7 @@ def _horizon(plan: Roadmap, only: list[int] | None = None) -> list[Issue]:
     for i, t in _tasks(plan, only):
         for name in ("year_start", "year_end"):
             value = getattr(t, name)
-            if value > horizon:
+            if value is not None and value > horizon:
                 issues.append(
                     Issue(
                         ("tasks", i, name),
@@ -321,7 +324,17 @@ _CHECKS: list[tuple[str, Callable[..., list[Issue]]]] = [
     ("rest", _conflicts),
     ("warnings", _identity),
     ("free", _long_free_values),
+    ("tasks", lambda plan, only=None: _periods(plan, only)),
+    ("across", lambda plan: _refs(plan)),
+    ("across", lambda plan: _budget(plan)),
 ]
+
+
+def _budget(plan: Roadmap) -> list[Issue]:
+    """Lines' currency, decimals, categories, sources and the stated totals (budget.py)."""
+    from .budget import checks
+
+    return checks(plan)
 
 
 def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:
@@ -330,12 +343,17 @@ def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:
     for i, t in enumerate(plan.tasks):
         if t.status in (Status.done, Status.not_needed):
             continue
-        if t.owner is None:
+        if t.owner is None and t.lead is None and not t.parties:  # a work plan's lead agency answers for it
             issues.append(
                 Issue(("tasks", i), "no owner: assign one with `roadmap assign`", severity="warning")
             )
-        end_year = plan.calendar_year(t.year_end)
-        if end_year < today.year:
+        span = plan.timeframe(t)
+        if span is None:
+            issues.append(Issue(("tasks", i), "no timeframe: give it one with `roadmap shift` or edit start/end", severity="warning"))
+        elif t.start is not None and span[1].last_day < today:
+            issues.append(Issue(("tasks", i, "end"), f"overdue: due by the end of {span[1]} and not done", severity="warning"))
+        elif t.start is None and plan.calendar_year(t.year_end) < today.year:  # type: ignore[arg-type]
+            end_year = plan.calendar_year(t.year_end)  # type: ignore[arg-type]
             issues.append(
                 Issue(
                     ("tasks", i, "year_end"),
@@ -344,7 +362,7 @@ def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:
                 )
             )
         for dep in t.depends_on:
-            if dep in ends and dep != t.id and t.year_start < ends[dep]:
+            if t.year_start is not None and ends.get(dep) is not None and dep != t.id and t.year_start < ends[dep]:
                 issues.append(
                     Issue(
                         ("tasks", i, "year_start"),
@@ -353,4 +371,42 @@ def _tracking(plan: Roadmap, today: dt.date) -> list[Issue]:
                         severity="warning",
                     )
                 )
+    return issues
+
+
+def _periods(plan: Roadmap, only: list[int] | None = None) -> list[Issue]:
+    """Task periods at the plan's granularity and inside it."""
+    from .periods import Period
+
+    issues: list[Issue] = []
+    tasks = list(_tasks(plan, only))
+    if not any(t.start for _, t in tasks):
+        return issues
+    if not plan.meta.start:
+        return [
+            Issue(("tasks", i, "start"), "this plan is timed in plan years (year_start, year_end); it has no meta.start and meta.end")
+            for i, t in tasks
+            if t.start
+        ]
+    first, last = Period.parse(plan.meta.start), Period.parse(plan.meta.end)
+    for i, t in tasks:
+        if not t.start:
+            continue
+        for name in ("start", "end"):
+            value = Period.parse(getattr(t, name))
+            if value.unit != first.unit:
+                issues.append(
+                    Issue(("tasks", i, name), f"{value} is a {value.unit}; this plan is timed in {first.unit}s ({first} to {last})")
+                )
+            elif not first <= value <= last:
+                issues.append(Issue(("tasks", i, name), f"{value} is outside the plan ({first} to {last})"))
+    return issues
+
+
+def _refs(plan: Roadmap) -> list[Issue]:
+    issues = []
+    for name, items in (("tasks", plan.tasks), ("directions", plan.directions)):
+        for i, value in _duplicates(item.ref for item in items if item.ref):
+            index = [j for j, item in enumerate(items) if item.ref == value][1]
+            issues.append(Issue((name, index, "ref"), f'duplicate ref "{value}": each number must be used once'))
     return issues

@@ -231,7 +231,7 @@ def _cell(plan: Roadmap, task: Task, row: Row) -> Cell:
         status=task.status.value,
         colour=COLOUR[task.status],
         owner=task.owner.name if task.owner else None,
-        years=(plan.calendar_year(task.year_start), plan.calendar_year(task.year_end)),
+        years=_when(plan, task),
         verdict=verdict,
     )
 
@@ -240,7 +240,18 @@ def _cell(plan: Roadmap, task: Task, row: Row) -> Cell:
 # Formats
 
 
-def _span(years: tuple[int, int] | list[int]) -> str:
+def _when(plan: Roadmap, task: Task) -> tuple[Any, Any]:
+    """Calendar years; a work plan's periods (2009-Q2, 2009-Q4); (None, None) untimed."""
+    if task.start is not None:
+        return task.start, task.end
+    if task.year_start is None:
+        return None, None
+    return plan.calendar_year(task.year_start), plan.calendar_year(task.year_end)  # type: ignore[arg-type]
+
+
+def _span(years: tuple[Any, Any] | list[Any]) -> str:
+    if years[0] is None:
+        return ""
     return str(years[0]) if years[0] == years[1] else f"{years[0]}\u2013{years[1]}"
 
 

@@ -63,6 +63,8 @@ def field_name(change: Change) -> str:
 TASK_GROUPS: dict[str, str] = {
     "year_start": "years",
     "year_end": "years",
+    "start": "years",
+    "end": "years",
     "status": "status",
     "status_date": "status",
     "status_note": "status",
@@ -71,12 +73,13 @@ TASK_GROUPS: dict[str, str] = {
     "persons_involved": "persons",
     "international_examples": "examples",
     "depends_on": "dependencies",
+    "budget": "lines",
 }
 # Document areas (top-level keys) a diff reports besides tasks.
-AREAS = ("meta", "vision", "audiences", "stages", "directions", "sections", "renamed", "conflicts")
+AREAS = ("meta", "vision", "audiences", "stages", "directions", "sections", "renamed", "conflicts", "budget")
 # Every name `--fields` accepts, with the fields it stands for.
 FIELD_NAMES: dict[str, set[str]] = {
-    "years": {"year_start", "year_end"},
+    "years": {"year_start", "year_end", "start", "end"},
     "status": {"status", "status_date", "status_note"},
     "owner": {"owner"},
     "title": {"title"},
@@ -90,6 +93,11 @@ FIELD_NAMES: dict[str, set[str]] = {
     "stage": {"stage"},
     "comments": {"comments"},
     "origin": {"origin"},
+    "ref": {"ref"},
+    "target": {"target"},
+    "lead": {"lead"},
+    "parties": {"parties"},
+    "lines": {"budget"},
     **{area: {area} for area in AREAS},
 }
 

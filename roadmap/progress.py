@@ -82,19 +82,37 @@ def is_remaining(task: Task) -> bool:
 
 
 def overdue(plan: Roadmap, as_of: dt.date, tasks: list[Task] | None = None) -> list[Task]:
-    return [t for t in _of(plan, tasks) if is_remaining(t) and plan.calendar_year(t.year_end) < as_of.year]
+    """Remaining tasks whose last period ended before the date (a quarter's end, a year's end)."""
+    out = []
+    for t in _of(plan, tasks):
+        if not is_remaining(t):
+            continue
+        if t.start is None:
+            if t.year_end is not None and plan.calendar_year(t.year_end) < as_of.year:
+                out.append(t)
+            continue
+        span = plan.timeframe(t)
+        if span is not None and span[1].last_day < as_of:
+            out.append(t)
+    return out
+
+
+def untimed(plan: Roadmap, tasks: list[Task] | None = None) -> list[Task]:
+    """Remaining tasks with no timeframe ("no timeframe" in status and validate)."""
+    return [t for t in _of(plan, tasks) if is_remaining(t) and not t.timed]
 
 
 def unowned(plan: Roadmap, tasks: list[Task] | None = None) -> list[Task]:
-    return [t for t in _of(plan, tasks) if is_remaining(t) and t.owner is None]
+    return [t for t in _of(plan, tasks) if is_remaining(t) and t.owner is None and t.lead is None and not t.parties]
 
 
 def due(plan: Roadmap, year: int, tasks: list[Task] | None = None) -> list[Task]:
-    return [
-        t
-        for t in _of(plan, tasks)
-        if is_remaining(t) and plan.calendar_year(t.year_start) <= year <= plan.calendar_year(t.year_end)
-    ]
+    out = []
+    for t in _of(plan, tasks):
+        span = plan.timeframe(t) if is_remaining(t) else None
+        if span is not None and span[0].first_day.year <= year <= span[1].last_day.year:
+            out.append(t)
+    return out
 
 
 def _of(plan: Roadmap, tasks: list[Task] | None) -> list[Task]:
@@ -127,7 +145,7 @@ def summary(plan: Roadmap, as_of: dt.date, *, owner: str | None = None) -> dict[
             "stage": task.stage,
             "status": task.status.value,
             "colour": COLOUR[task.status],
-            "years": [plan.calendar_year(task.year_start), plan.calendar_year(task.year_end)],
+            **_when(plan, task),
             "owner": task.owner.model_dump(include={"name", "organisation", "contact"}) if task.owner else None,
         }
 
@@ -147,6 +165,7 @@ def summary(plan: Roadmap, as_of: dt.date, *, owner: str | None = None) -> dict[
         "title": plan.meta.title,
         "as_of": as_of.isoformat(),
         "years": [plan.calendar_year(1), plan.calendar_year(plan.meta.horizon)],
+        **({"periods": [plan.meta.start, plan.meta.end]} if plan.meta.start else {}),
         "owner_filter": owner,
         "overall": tally(tasks).as_dict(),
         "directions": [
@@ -167,4 +186,16 @@ def summary(plan: Roadmap, as_of: dt.date, *, owner: str | None = None) -> dict[
         "overdue": [brief(t) for t in overdue(plan, as_of, tasks)] if tracked else [],
         "unowned": [brief(t) for t in unowned(plan, tasks)] if tracked else [],
         "due_this_year": [brief(t) for t in due(plan, as_of.year, tasks)],
+        **({"no_timeframe": [brief(t) for t in untimed(plan, tasks)]} if any(not t.timed for t in tasks) else {}),
     }
+
+
+def _when(plan: Roadmap, task: Task) -> dict[str, Any]:
+    """A task's years (as before), and its periods when it is timed in periods."""
+    span = plan.timeframe(task)
+    if span is None:
+        return {"years": None}
+    out: dict[str, Any] = {"years": [span[0].first_day.year, span[1].last_day.year]}
+    if task.start is not None:
+        out["periods"] = [task.start, task.end]
+    return out

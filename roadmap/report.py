@@ -204,8 +204,9 @@ def _in_calendar_years(side: Side) -> dict[str, Any]:
     different years differ only where a task really moved in time."""
     data = diffing.normalise(side.plan)
     for task in data["tasks"]:
-        task["year_start"] = side.calendar(task["year_start"])
-        task["year_end"] = side.calendar(task["year_end"])
+        if task.get("year_start") is not None:
+            task["year_start"] = side.calendar(task["year_start"])
+            task["year_end"] = side.calendar(task["year_end"])
     return data
 
 
@@ -213,10 +214,23 @@ def _in_calendar_years(side: Side) -> dict[str, Any]:
 # Showing values
 
 
+def _indicator_text(value: dict[str, Any], t: Catalogue) -> str:
+    """An indicator with its baseline, target and every dated value: what a diff must show."""
+    parts = [t(f"indicator.{key}", value=value[key]) for key in ("baseline", "target") if value.get(key) is not None]
+    parts += [
+        t("indicator.actual_on", value=v.get("actual"), date=v.get("date"))
+        for v in value.get("values") or []
+        if isinstance(v, dict)
+    ]
+    return f"{value['text']}: {', '.join(parts)}" if parts else str(value["text"])
+
+
 def _text(value: Any, t: Catalogue) -> str:
     if value is None:
         return t("diff.none")
     if isinstance(value, dict):
+        if "text" in value and ("values" in value or "baseline" in value or "target" in value):
+            return _indicator_text(value, t)
         for key in ("text", "title", "name"):
             if key in value and value[key] is not None:
                 return str(value[key])

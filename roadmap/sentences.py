@@ -56,12 +56,24 @@ def describe(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) 
             if j not in used and other.task == change.task and other.field in family and other.field not in group:
                 group[other.field] = other
                 used.add(j)
+        kept = None
+        if "status_note" in family and group.get("status_note") is not None and group["status_note"].old:
+            earlier = group["status_note"].old  # tick --note moved the earlier note into the comments
+            for j in range(i + 1, len(changes)):
+                other = changes[j]
+                if j not in used and other.task == change.task and _comment_text(other) == earlier:
+                    used.add(j)
+                    kept = t("change.note_kept", task=change.task, text=earlier)
+                    break
         out.append(_task_sentence(change.task, group, plan, t, first=change.field) or _generic(change, t))
+        if kept:
+            out.append(kept)
     return out
 
 
 _FAMILIES = [
     {"year_start", "year_end"},
+    {"start", "end"},
     {"status", "status_date", "status_note"},
 ]
 
@@ -85,8 +97,14 @@ def _task_sentence(task: str, group: dict[str, Change], plan: Roadmap, t: Catalo
         if c.old is None:
             item = c.new
             direction = _direction_name(plan, item.get("direction"))
-            years = _years(plan, item.get("year_start"), item.get("year_end"))
-            return t("change.task_added", direction=direction, task=task, title=item.get("title"), years=years)
+            if item.get("start"):
+                years = _periods(item.get("start"), item.get("end"))
+            elif item.get("year_start") is None:
+                years = t("change.no_timeframe")
+            else:
+                years = _years(plan, item.get("year_start"), item.get("year_end"))
+            label = f"{item['ref']} ({task})" if item.get("ref") else task
+            return t("change.task_added", direction=direction, task=label, title=item.get("title"), years=years)
         return t("change.task_removed", task=task, title=(c.old or {}).get("title", ""))
     if family == {"year_start", "year_end"}:
         s, e = group.get("year_start"), group.get("year_end")
@@ -98,6 +116,18 @@ def _task_sentence(task: str, group: dict[str, Change], plan: Roadmap, t: Catalo
         old_start = s.old if s else new_start
         old_end = e.old if e else new_end
         return t("change.moved", task=task, old=_years(plan, old_start, old_end), new=_years(plan, new_start, new_end))
+    if family == {"start", "end"}:
+        s, e = group.get("start"), group.get("end")
+        task_obj = _task(plan, task)
+        if task_obj is None:
+            return None
+        new_start, new_end = (s.new if s else task_obj.start), (e.new if e else task_obj.end)
+        old_start, old_end = (s.old if s else new_start), (e.old if e else new_end)
+        return t("change.moved", task=task, old=_periods(old_start, old_end), new=_periods(new_start, new_end))
+    root = group[first].path[2] if len(group[first].path) > 2 else None
+    if root in ("budget", "comments") or (root == "success_indicators" and _indicator_change(group[first])):
+        found = _task(plan, task)
+        return _item_sentence(found.ref if found is not None and found.ref else task, group[first], plan, t)
     if family == {"status", "status_date", "status_note"}:
         status = group.get("status")
         state = status.new if status else (_task(plan, task).status.value if _task(plan, task) else None)
@@ -127,6 +157,83 @@ def _task_sentence(task: str, group: dict[str, Change], plan: Roadmap, t: Catalo
         return t("change.box_order", task=task, old=c.old, new=c.new)
     if first in ("expected_results", "success_indicators", "persons_involved", "international_examples"):
         return t("change.list_revised", what=t(f"field.{first}"), task=task, changes=_list_change(c, t))
+    return None
+
+
+def _indicator_change(change: Change) -> bool:
+    """An indicator added (`indicator add`) or a value recorded, not a revised list of texts."""
+    if len(change.path) > 3:
+        return True
+    return change.old is None and all(isinstance(item, dict) for item in _items(change))
+
+
+def _comment_text(change: Change) -> str | None:
+    """The text of the one comment a Change adds, else None."""
+    if len(change.path) < 3 or change.path[2] != "comments" or change.old is not None:
+        return None
+    items = _items(change)
+    return items[0].get("text") if len(items) == 1 and isinstance(items[0], dict) else None
+
+
+def _periods(start: Any, end: Any) -> str:
+    from .periods import Period, range_text
+
+    if not start:
+        return "?"
+    return range_text(Period.parse(start), Period.parse(end or start))
+
+
+def _items(change: Change) -> list[Any]:
+    """The items a Change adds to a list: one (at an index), or a whole new list."""
+    if change.old is not None:
+        return []
+    if len(change.path) > 3 and isinstance(change.path[3], int) and len(change.path) == 4:
+        return [change.new]
+    if isinstance(change.new, list):
+        return list(change.new)
+    return [change.new]
+
+
+def _money(plan: Roadmap, amount: Any, t: Catalogue) -> str:
+    from .money import parse_amount
+
+    currency = plan.meta.currency
+    return t.money(parse_amount(amount), currency) if currency else str(amount)
+
+
+def _item_sentence(holder: str, c: Change, plan: Roadmap, t: Catalogue) -> str | None:
+    """A budget line, a comment, an indicator or an indicator's value added (tasks and directions)."""
+    root = c.path[2]
+    if root == "budget" and len(c.path) <= 4:
+        out = []
+        for line in _items(c):
+            amount = _money(plan, line.get("amount"), t)
+            key = "change.budget_line_source" if line.get("source") else "change.budget_line"
+            out.append(t(key, task=holder, amount=amount, category=line.get("category"), source=line.get("source")))
+        return "; ".join(out) or None
+    if root == "comments" and len(c.path) <= 4:
+        out = []
+        for item in _items(c):
+            key = "change.comment_by" if item.get("by") else "change.comment"
+            out.append(t(key, task=holder, date=_date(t, item.get("date")), by=item.get("by"), text=item.get("text")))
+        return "; ".join(out) or None
+    if root in ("success_indicators", "indicators"):
+        if len(c.path) <= 4 and c.old is None:
+            base = c.path[3] if len(c.path) == 4 and isinstance(c.path[3], int) else 0
+            return "; ".join(
+                t("change.indicator_added", holder=holder, number=base + i + 1, text=_text(item))
+                for i, item in enumerate(_items(c))
+            )
+        number = c.path[3] + 1 if len(c.path) > 3 and isinstance(c.path[3], int) else "?"
+        values = c.new.get("values") if len(c.path) == 4 and isinstance(c.new, dict) else (
+            [c.new] if len(c.path) == 6 else (c.new if isinstance(c.new, list) else None)
+        )
+        if values:
+            return "; ".join(
+                t("change.indicator_value", holder=holder, number=number, actual=v.get("actual"), date=_date(t, v.get("date")))
+                for v in values
+                if isinstance(v, dict)
+            )
     return None
 
 
@@ -176,6 +283,9 @@ def _goal_sentence(goal: str, group: dict[str, Change], plan: Roadmap, t: Catalo
 
 def _document_sentence(change: Change, plan: Roadmap, t: Catalogue) -> str:
     path = change.path
+    sentence = _workplan_sentence(change, plan, t)
+    if sentence is not None:
+        return sentence
     if path == ("meta", "start_year"):
         return t("change.start_year", old=change.old, new=change.new)
     if path == ("meta", "horizon"):
@@ -282,3 +392,47 @@ def _task(plan: Roadmap, task_id: str) -> Any:
 def _direction_name(plan: Roadmap, direction_id: Any) -> str:
     d = next((x for x in plan.directions if x.id == direction_id), None)
     return d.name if d else str(direction_id)
+
+
+def _workplan_sentence(change: Change, plan: Roadmap, t: Catalogue) -> str | None:
+    """A new plan, output, stage, budget rule or stated total; an output's indicators."""
+    path, new = change.path, change.new
+    if path == ("meta",) and isinstance(new, dict) and change.old is None:
+        return t(
+            "change.plan_created", title=new.get("title"), first=new.get("start"), last=new.get("end"),
+            currency=new.get("currency") or t("change.none"),
+        )
+    if path == ("budget",) and isinstance(new, dict) and change.old is None:
+        parts = []
+        if new.get("categories"):
+            parts.append(t("change.budget_categories", items=_quoted(new["categories"])))
+        if new.get("sources"):
+            parts.append(t("change.budget_sources", items=_quoted(new["sources"])))
+        return "; ".join(parts) or None
+    if len(path) == 2 and path[0] in ("directions", "stages") and change.old is None and isinstance(new, dict):
+        name = f"{new['ref']} {new['name']}" if new.get("ref") else new.get("name")
+        return t(f"change.{path[0][:-1]}_added", id=new.get("id"), name=name)
+    if path[:2] == ("budget", "stated") or (path == ("budget",) and change.old is not None):
+        return _stated_sentence(change, plan, t)
+    if len(path) >= 3 and path[0] == "directions" and path[2] == "indicators":
+        d = next((x for x in plan.directions if x.id == path[1]), None)
+        holder = (d.ref or d.id) if d else str(path[1])
+        return _item_sentence(holder, Change(path, change.old, change.new), plan, t)
+    return None
+
+
+def _stated_sentence(change: Change, plan: Roadmap, t: Catalogue) -> str | None:
+    """A stated total: ("budget", "stated", ...) with what is left of the path in the value."""
+    path, value = list(change.path[2:]), change.new
+    while len(path) < 2 and isinstance(value, dict) and len(value) == 1:
+        key, value = next(iter(value.items()))
+        path.append(key)
+    if not path or isinstance(value, dict):
+        return None
+    if path[0] == "overall":
+        what = t("change.total_overall")
+    else:
+        what = t(f"change.total_{path[0]}", key=path[1] if len(path) > 1 else "")
+    if value is None:
+        return t("change.total_removed", what=what)
+    return t("change.total_stated", what=what, amount=_money(plan, value, t))

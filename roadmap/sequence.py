@@ -22,7 +22,7 @@ from .model import Roadmap, Task
 
 def row_order(task: Task) -> tuple[int, int, str]:
     """Left to right in a direction's row: the box order, then the years, then the id."""
-    return (task.box.order if task.box else 10_000, task.year_start, task.id)
+    return (task.box.order if task.box else 10_000, task.year_start or 0, task.id)
 
 
 def rows(plan: Roadmap) -> dict[str, list[Task]]:
@@ -62,6 +62,8 @@ def links(plan: Roadmap) -> list[Link]:
 
 def in_order(before: Task, after: Task) -> bool:
     """A step in order: it starts no earlier than the year the step before it ends."""
+    if after.year_start is None or before.year_end is None:  # timed in periods, or not at all
+        return False
     return after.year_start >= before.year_end
 
 

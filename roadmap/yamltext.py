@@ -969,7 +969,8 @@ def _replace(text: str, found: Located, value: Any) -> Splice:
         return Splice(start, end, emit_block(value, node.start_mark.column))
     if is_collection and key is not None:  # `key: null` or `key: []` becomes a block
         child = key_col + 2
-        return Splice(start, end, "\n" + " " * child + emit_block(value, child))
+        colon = text.index(":", found.offset(key.end_mark.index))  # no space left after the colon
+        return Splice(colon + 1, end, "\n" + " " * child + emit_block(value, child))
     if was_block and key is not None:  # a block collection becomes `key: value`
         colon = text.index(":", found.offset(key.end_mark.index))
         return Splice(colon + 1, end, " " + _inline(value, key_col))

@@ -20,6 +20,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "timeline": ("roadmap.render.timeline", ("svg", "png", "pdf", "mermaid"), "svg"),
     "action-plan": ("roadmap.render.tables", ("md", "html", "csv", "xlsx", "docx", "pdf"), "md"),
     "green-paper": ("roadmap.render.documents", ("md", "html", "docx", "pdf"), "html"),
+    "report": ("roadmap.render.workplan_report", ("md", "html", "xlsx", "docx", "pdf"), "md"),
 }
 BINARY = {"png", "pdf", "xlsx", "docx"}
 PAPERS = ("a3", "a4")  # typeset.PAPERS, kept here so choosing a format imports no typesetting
@@ -126,7 +127,7 @@ def render_file(
 
         options["say"] = say
         options["logo"] = read_logo(doc.plan, plan_path)
-    if kind in ("timeline", "green-paper"):
+    if kind in ("timeline", "green-paper", "report"):
         options["as_of"] = as_of or doc.plan.meta.as_of or dt.date.today()
     if kind == "green-paper":
         if model is not None and doc.plan.meta.based_on is not None:

@@ -83,6 +83,8 @@ def _columns(plan: Roadmap) -> tuple[dict[tuple[str, int], int], list[tuple[int,
     """Grid column of each (stage, column inside stage), and each stage's span."""
     index: dict[tuple[str, int], int] = {}
     spans: list[tuple[int, int]] = []
+    if not plan.stages:  # a work plan: one column per period (quarter, month or year)
+        return index, [(j, j) for j in range(len(plan.periods()))]
     j = 0
     for stage in stages(plan):
         first = j
@@ -91,6 +93,40 @@ def _columns(plan: Roadmap) -> tuple[dict[tuple[str, int], int], list[tuple[int,
             j += 1
         spans.append((first, j - 1))
     return index, spans
+
+
+def _column(plan: Roadmap, task: Task, index: dict[tuple[str, int], int]) -> int:
+    """The grid column of a task's box: its stage's, or (no stages) its first period's."""
+    if task.stage is None or not plan.stages:
+        span = plan.timeframe(task)
+        periods = plan.periods()
+        return next((j for j, p in enumerate(periods) if span and p.contains(span[0].first_day)), 0)
+    stage = plan.stage(task.stage)
+    inner = min(task.box.column if task.box else 1, stage.flowchart_columns)
+    return index[(stage.id, inner)]
+
+
+def _heads(plan: Roadmap, t: Catalogue) -> list[tuple[str, list[Part]]]:
+    """The column headings: each stage (number, name, key message), or each period."""
+    font = palette.FONT
+    if not plan.stages:
+        return [(f"period:{p}", [([str(p)], HEAD, BOLD, palette.HEADER_TEXT)]) for p in plan.periods()]
+    return [
+        (
+            f"stage:{stage.id}",
+            [
+                ([t("flowchart.stage", number=stage.number)], SMALL, font, palette.HEADER_TEXT),
+                (_wrap(stage.name, _span_width(spans), HEAD), HEAD, font, palette.HEADER_TEXT),
+                ([stage.key_message] if stage.key_message else [], HEAD, BOLD_ITALIC, palette.HEADER_TEXT),
+            ],
+        )
+        for stage, spans in zip(stages(plan), _columns(plan)[1])
+    ]
+
+
+def _span_width(span: tuple[int, int]) -> float:
+    first, last = span
+    return (last - first + 1) * COL_W + (last - first) * GAP
 
 
 def _x(column: int) -> float:
@@ -106,16 +142,14 @@ def layout(plan: Roadmap, t: Catalogue, *, details: bool) -> tuple[list[Row], li
     index, spans = _columns(plan)
     rows: list[Row] = []
     for direction in directions(plan):
-        row = Row(label=_wrap(f"{direction.number}. {direction.name}", LABEL_W, SIZE))
+        row = Row(label=_wrap(f"{direction.ref or direction.number}. {direction.name}", LABEL_W, SIZE))
         for task in sorted((x for x in plan.tasks if x.direction == direction.id), key=row_order):
-            stage = plan.stage(task.stage)
-            inner = min(task.box.column if task.box else 1, stage.flowchart_columns)
-            head = task.id + (f" \u00b7 {t('flowchart.new')}" if task.origin.value == "added" else "")
+            head = (task.ref or task.id) + (f" \u00b7 {t('flowchart.new')}" if task.origin.value == "added" and not plan.meta.start else "")
             extra = []
             if details:
                 owner = owner_text(task) or (t("flowchart.no_owner") if _remaining(task) else "")
                 extra = (_wrap(owner, COL_W, SMALL) if owner else []) + [years_text(plan, task)]
-            box = Box(task, index[(stage.id, inner)], _wrap(box_text(task), COL_W, SIZE), head, extra)
+            box = Box(task, _column(plan, task, index), _wrap(box_text(task), COL_W, SIZE), head, extra)
             row.cells.setdefault(box.column, []).append(box)
             row.chain.append(box)
         rows.append(row)
@@ -211,22 +245,19 @@ def dot(plan: Roadmap, *, details: bool = False, lang: str | None = None, points
     y = _title(canvas, plan, width, [([t("flowchart.heading")], SIZE, font, palette.MUTED)], logo_aspect) + ROW_GAP
 
     heads = []
-    for stage, (first, last) in zip(stages(plan), spans):
-        w = (last - first + 1) * COL_W + (last - first) * GAP
-        parts: list[Part] = [
-            ([t("flowchart.stage", number=stage.number)], SMALL, font, palette.HEADER_TEXT),
-            (_wrap(stage.name, w, HEAD), HEAD, font, palette.HEADER_TEXT),
-            ([stage.key_message] if stage.key_message else [], HEAD, BOLD_ITALIC, palette.HEADER_TEXT),
-        ]
+    names = []
+    for (name, parts), (first, last) in zip(_heads(plan, t), spans):
+        w = _span_width((first, last))
         heads.append(((_x(first) + _x(last)) / 2, w, parts))
-    corner: list[Part] = [(_wrap(t("flowchart.corner"), LABEL_W, HEAD), HEAD, BOLD, palette.HEADER_TEXT)]
+        names.append(name)
+    corner: list[Part] = [(_wrap(t("flowchart.corner" if plan.stages else "flowchart.corner_outputs"), LABEL_W, HEAD), HEAD, BOLD, palette.HEADER_TEXT)]
     head_h = 2 * PAD + max(canvas.height(p) for _, _, p in [*heads, (0, 0, corner)])
     cy = y + head_h / 2
     canvas.rect("corner", LABEL_W / 2, cy, LABEL_W, head_h, palette.HEADER_FILL, palette.HEADER_FILL)
     canvas.block("corner", LABEL_W / 2, cy, LABEL_W, corner)
-    for stage, (x, w, parts) in zip(stages(plan), heads):
-        canvas.rect(f"stage:{stage.id}", x, cy, w, head_h, palette.HEADER_FILL, palette.HEADER_FILL)
-        canvas.block(f"stage:{stage.id}", x, cy, w, parts)
+    for name, (x, w, parts) in zip(names, heads):
+        canvas.rect(name, x, cy, w, head_h, palette.HEADER_FILL, palette.HEADER_FILL)
+        canvas.block(name, x, cy, w, parts)
     y += head_h + ROW_GAP
 
     for number, row in enumerate(rows):
@@ -404,20 +435,28 @@ def mermaid(plan: Roadmap, *, details: bool = False, lang: str | None = None) ->
         if previous:
             add(f"    {previous} --> {sid}")
         previous = sid
+    for period in plan.periods() if not plan.stages else []:  # a work plan's columns are its periods
+        sid = _mid(used, f"period:{period}")
+        add(f'    {sid}["{_m(str(period))}"]:::stage')
+        if previous:
+            add(f"    {previous} --> {sid}")
+        previous = sid
     add("  end")
     groups = ["stages"]
     for direction in directions(plan):
         tasks = sorted((x for x in plan.tasks if x.direction == direction.id), key=row_order)
         did = _mid(used, f"row:{direction.id}")
-        add(f'  subgraph {did}["{_m(f"{direction.number}. {direction.name}")}"]')
+        add(f'  subgraph {did}["{_m(f"{direction.ref or direction.number}. {direction.name}")}"]')
         add("    direction LR")
         names = []
         for task in tasks:
             tid = _mid(used, task.id)
             names.append(tid)
-            stage = plan.stage(task.stage)
-            head = f"{task.id} \u00b7 {t('flowchart.stage', number=stage.number)}"
-            if task.origin.value == "added":
+            if task.stage is not None:
+                head = f"{task.id} \u00b7 {t('flowchart.stage', number=plan.stage(task.stage).number)}"
+            else:
+                head = f"{task.ref or task.id} \u00b7 {years_text(plan, task) or t('change.no_timeframe')}"
+            if task.origin.value == "added" and not plan.meta.start:
                 head += f" \u00b7 {t('flowchart.new')}"
             label = f"<b>{_m(head)}</b><br/>{_m(box_text(task))}"
             if details:

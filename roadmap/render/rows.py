@@ -41,12 +41,25 @@ def directions(plan: Roadmap) -> list[Direction]:
     return sorted(plan.directions, key=lambda d: (d.number, d.id))
 
 
-def calendar_years(plan: Roadmap, task: Task) -> tuple[int, int]:
-    return plan.calendar_year(task.year_start), plan.calendar_year(task.year_end)
+def calendar_years(plan: Roadmap, task: Task) -> tuple[int, int] | tuple[None, None]:
+    """The calendar years a task runs in; (None, None) when it has no timeframe."""
+    if task.year_start is not None:
+        return plan.calendar_year(task.year_start), plan.calendar_year(task.year_end)  # type: ignore[arg-type]
+    span = plan.timeframe(task)
+    if span is None:
+        return None, None
+    return span[0].first_day.year, span[1].last_day.year
 
 
 def years_text(plan: Roadmap, task: Task) -> str:
+    """The timeframe as a cell shows it: 2024\u20132026, 2009-Q2\u2013Q4; empty without one."""
+    if task.start is not None:
+        from ..periods import range_text
+
+        return range_text(*plan.timeframe(task))  # type: ignore[misc]
     first, last = calendar_years(plan, task)
+    if first is None:
+        return ""
     return str(first) if first == last else f"{first}\u2013{last}"
 
 
@@ -55,6 +68,16 @@ def owner_text(task: Task) -> str:
         return ""
     org = task.owner.organisation
     return f"{task.owner.name} ({org})" if org else task.owner.name
+
+
+def _responsible(task: Task) -> str:
+    """The owner; in a work plan also the lead agency and the responsible parties."""
+    if task.lead is None and not task.parties:
+        return owner_text(task)
+    parties = [f"{p.name} ({p.role})" if p.role else p.name for p in task.parties]
+    names = [task.lead, *parties] if task.lead else parties
+    own = owner_text(task)
+    return JOIN.join(names + ([own] if own and own not in parties and own != task.lead and task.owner and task.owner.name not in [p.name for p in task.parties] else []))
 
 
 def box_text(task: Task) -> str:
@@ -69,6 +92,9 @@ def indicator_text(item: str | Indicator, t: Catalogue) -> str:
         value = getattr(item, key)
         if value is not None:
             parts.append(t(f"indicator.{key}", value=_number(value)))
+    if item.values:  # the latest value measured (a work plan's indicators)
+        latest = max(item.values, key=lambda v: v.date)
+        parts.append(t("indicator.actual", value=t("indicator.actual_on", value=_number(latest.actual), date=t.date(latest.date))))
     unit = f" ({item.unit})" if item.unit else ""
     return f"{item.text}{unit}: {', '.join(parts)}" if parts else f"{item.text}{unit}"
 
@@ -84,7 +110,7 @@ class Row:
     """One task as the action plan shows it; list fields stay lists until a format joins them."""
 
     task: Task
-    stage: Stage
+    stage: Stage | None
     direction: Direction
     years: str
     year_start: int
@@ -100,7 +126,7 @@ class Row:
 
     def value(self, key: str) -> str | list[str]:
         """The cell of a human-readable column (tables.COLUMNS)."""
-        simple = {"id": self.task.id, "task": self.task.title, "years": self.years, "owner": self.owner, "status": self.status_name}
+        simple = {"id": self.task.ref or self.task.id, "task": self.task.title, "years": self.years, "owner": self.owner, "status": self.status_name}
         if key in simple:
             return simple[key]
         return list(getattr(self, key))
@@ -108,12 +134,12 @@ class Row:
     def csv(self) -> list[str]:
         return [
             self.task.id,
-            str(self.stage.number),
+            str(self.stage.number) if self.stage else "",
             self.direction.name,
             self.task.title,
             box_text(self.task) if self.task.box else "",
-            str(self.year_start),
-            str(self.year_end),
+            "" if self.year_start is None else str(self.year_start),
+            "" if self.year_end is None else str(self.year_end),
             JOIN.join(self.persons_involved),
             self.owner,
             JOIN.join(self.expected_results),
@@ -131,7 +157,7 @@ class DirectionGroup:
 
 @dataclass
 class StageGroup:
-    stage: Stage
+    stage: Stage | None  # None: a plan without stages (a work plan), one group
     directions: list[DirectionGroup] = field(default_factory=list)
 
     @property
@@ -143,12 +169,12 @@ def row(plan: Roadmap, task: Task, t: Catalogue) -> Row:
     first, last = calendar_years(plan, task)
     return Row(
         task=task,
-        stage=plan.stage(task.stage),
+        stage=plan.stage(task.stage) if task.stage else None,
         direction=plan.direction(task.direction),
         years=years_text(plan, task),
         year_start=first,
         year_end=last,
-        owner=owner_text(task),
+        owner=_responsible(task),
         persons_involved=list(task.persons_involved),
         expected_results=list(task.expected_results),
         success_indicators=[indicator_text(i, t) for i in task.success_indicators],
@@ -167,6 +193,13 @@ def action_plan(plan: Roadmap, t: Catalogue) -> list[StageGroup]:
     puts Advocacy before Data).
     """
     out: list[StageGroup] = []
+    if not plan.stages:  # a work plan: its outputs in order, no stage headings
+        group = StageGroup(None)
+        for direction in directions(plan):
+            tasks = sorted((x for x in plan.tasks if x.direction == direction.id), key=row_order)
+            if tasks:
+                group.directions.append(DirectionGroup(direction, [row(plan, x, t) for x in tasks]))
+        return [group] if group.directions else []
     for stage in stages(plan):
         group = StageGroup(stage)
         first: dict[str, int] = {}

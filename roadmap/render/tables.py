@@ -260,8 +260,8 @@ def _wrapped_lines(text: str, per_line: float) -> int:
 def _xlsx_values(row: Row) -> list[Any]:
     lines = "\n".join
     return [
-        row.task.id,
-        row.stage.number,
+        row.task.ref or row.task.id,
+        row.stage.number if row.stage else None,
         row.direction.name,
         row.task.title,
         row.task.box.text if row.task.box else "",
@@ -341,9 +341,10 @@ def docx_table(document: Any, plan: Roadmap, t: Catalogue, groups: list[StageGro
         docx_shade(cell, palette.HEADER_FILL)
     tracked = plan.meta.kind == "plan"
     for group in groups:
-        _docx_band(table, _stage_title(group.stage, t), palette.HEADER_FILL, white=True)
+        if group.stage is not None:
+            _docx_band(table, _stage_title(group.stage, t), palette.HEADER_FILL, white=True)
         for direction_group in group.directions:
-            _docx_band(table, f"{direction_group.direction.number}. {direction_group.direction.name}", palette.ROW_FILL)
+            _docx_band(table, f"{direction_group.direction.ref or direction_group.direction.number}. {direction_group.direction.name}", palette.ROW_FILL)
             for row in direction_group.rows:
                 cells = table.add_row().cells
                 docx_keep_row_together(table.rows[-1])

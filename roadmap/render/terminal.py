@@ -47,7 +47,7 @@ def _longest_word(names: list[str]) -> int:
 def status_view(summary: dict[str, Any], t: Catalogue, *, show_all: bool = False) -> RenderableType:
     """The matrix, progress and the task lists. Long cells are counted and long lists cut
     (with how many more) unless `show_all`, so a 10,000-task plan stays a page."""
-    first, last = summary["years"]
+    first, last = summary.get("periods") or summary["years"]
     overall = summary["overall"]
     head = Text()
     head.append(f"{summary['title']}\n", style="bold")
@@ -98,13 +98,18 @@ def status_view(summary: dict[str, Any], t: Catalogue, *, show_all: bool = False
     lists = [("overdue", t("terminal.overdue")), ("due_this_year", t("terminal.due", year=summary["as_of"][:4]))]
     if not summary.get("owner_filter"):  # everything shown under a filter has an owner
         lists.insert(1, ("unowned", t("terminal.unowned")))
+    if "no_timeframe" in summary:
+        lists.append(("no_timeframe", t("terminal.no_timeframe")))
     for number, (key, title) in enumerate(lists):
         items = summary[key]
         parts.append(Text(("\n" if number else "") + f"{title}: {t.number(len(items))}", style="bold"))
         shown = items if show_all else items[:LIST_LIMIT]
         for task in shown:
-            years = task["years"]
-            span = str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
+            years = task.get("periods") or task["years"]
+            if years is None:
+                span = t("change.no_timeframe")
+            else:
+                span = str(years[0]) if years[0] == years[1] else (f"{years[0]}\u2013{years[1]}" if task.get("periods") else f"{years[0]}-{years[1]}")
             owner = f" \u00b7 {task['owner']['name']}" if task.get("owner") else ""
             line = Text(f"  {SYMBOL[task['colour']]} {task['id']} ({span}{owner}) {task['title']}")
             line.no_wrap, line.overflow = True, "ellipsis"

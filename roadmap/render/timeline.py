@@ -31,8 +31,50 @@ def _years(plan: Roadmap) -> tuple[int, int]:
     first, last = plan.calendar_year(1), plan.calendar_year(plan.meta.horizon)
     for task in plan.tasks:
         a, b = calendar_years(plan, task)
-        first, last = min(first, a), max(last, b)
+        if a is not None:
+            first, last = min(first, a), max(last, b)  # type: ignore[type-var]
     return first, last
+
+
+class _Grid:
+    """The chart's columns: calendar years, or a work plan's periods (quarters, months)."""
+
+    def __init__(self, plan: Roadmap, t: Catalogue) -> None:
+        self.plan = plan
+        if plan.meta.start:
+            self.periods = plan.periods()
+            self.labels = [
+                f"{p.year} " + (t("report.quarter", number=p.part) if p.unit == "quarter" else p.label) if p.unit != "year" else str(p)
+                for p in self.periods
+            ]
+        else:
+            self.periods = []
+            self.first, last = _years(plan)
+            self.labels = [str(year) for year in range(self.first, last + 1)]
+
+    def span(self, task: Task) -> tuple[int, int] | None:
+        """First and last column of a task's bar (None: no timeframe)."""
+        if not self.periods:
+            a, b = calendar_years(self.plan, task)
+            return None if a is None else (a - self.first, b - self.first)  # type: ignore[operator]
+        timeframe = self.plan.timeframe(task)
+        if timeframe is None:
+            return None
+        columns = [j for j, p in enumerate(self.periods) if timeframe[0].first_day <= p.first_day and p.last_day <= timeframe[1].last_day]
+        return (columns[0], columns[-1]) if columns else None
+
+    def at(self, when: dt.date) -> float | None:
+        """Where a date falls, in columns from the left (None: outside the chart)."""
+        if not self.periods:
+            if not self.first <= when.year < self.first + len(self.labels):
+                return None
+            days = 366 if when.year % 4 == 0 and (when.year % 100 or when.year % 400 == 0) else 365
+            return when.year - self.first + (when.timetuple().tm_yday - 0.5) / days
+        for j, p in enumerate(self.periods):
+            if p.contains(when):
+                days = (p.last_day - p.first_day).days + 1
+                return j + ((when - p.first_day).days + 0.5) / days
+        return None
 
 
 def _fit(text: str, width: float, size: float) -> str:
@@ -43,21 +85,22 @@ def _fit(text: str, width: float, size: float) -> str:
 
 def scene(plan: Roadmap, as_of: dt.date, t: Catalogue) -> Scene:
     """Lay the chart out; y grows downwards, units are points."""
-    first, last = _years(plan)
+    grid = _Grid(plan, t)
     tracked = plan.meta.kind == "plan"
     x0 = MARGIN + LABEL_W
-    width = x0 + (last - first + 1) * YEAR_W + MARGIN
+    width = x0 + len(grid.labels) * YEAR_W + MARGIN
     items: list[Rect | Line | Text] = []
     y = MARGIN + 14
     items.append(Text(MARGIN, y, plan.meta.title, 13, bold=True))
     y += 16
-    items.append(Text(MARGIN, y, t("timeline.subtitle", date=t.date(as_of)), 9, fill=palette.MUTED))
+    subtitle = "timeline.subtitle" if not plan.meta.start else "timeline.subtitle_periods"
+    items.append(Text(MARGIN, y, t(subtitle, date=t.date(as_of)), 9, fill=palette.MUTED))
     y += 14
     header_top = y
     items.append(Rect(MARGIN, y, width - 2 * MARGIN, ROW_H + 4, palette.HEADER_FILL))
     items.append(Text(MARGIN + 6, y + 15, t("timeline.tasks"), 9, bold=True, fill=palette.HEADER_TEXT))
-    for k, year in enumerate(range(first, last + 1)):
-        items.append(Text(x0 + k * YEAR_W + YEAR_W / 2, y + 15, str(year), 9, anchor="middle", bold=True, fill=palette.HEADER_TEXT))
+    for k, label in enumerate(grid.labels):
+        items.append(Text(x0 + k * YEAR_W + YEAR_W / 2, y + 15, label, 9, anchor="middle", bold=True, fill=palette.HEADER_TEXT))
     y += ROW_H + 4
     body_top = y
     bars: list[Rect | Line | Text] = []
@@ -66,22 +109,22 @@ def scene(plan: Roadmap, as_of: dt.date, t: Catalogue) -> Scene:
         if not tasks:
             continue
         items.append(Rect(MARGIN, y, width - 2 * MARGIN, GROUP_H, palette.ROW_FILL))
-        items.append(Text(MARGIN + 6, y + 14, f"{direction.number}. {direction.name}", 9, bold=True))
+        items.append(Text(MARGIN + 6, y + 14, f"{direction.ref or direction.number}. {direction.name}", 9, bold=True))
         y += GROUP_H
         for n, task in enumerate(tasks):
             if n % 2:
                 items.append(Rect(MARGIN, y, width - 2 * MARGIN, ROW_H, "#f6f8fa"))
-            label = _fit(f"{task.id}  {task.title}", LABEL_W - 24, SIZE)
+            label = _fit(f"{task.ref or task.id}  {task.title}", LABEL_W - 24, SIZE)
             items.append(Text(MARGIN + 14, y + 12.5, label, SIZE))
-            bars += _bar(plan, task, x0, y, first, tracked)
+            bars += _bar(plan, task, x0, y, grid.span(task), tracked)
             y += ROW_H
     bottom = y
-    for k in range(last - first + 2):
+    for k in range(len(grid.labels) + 1):
         x = x0 + k * YEAR_W
         items.append(Line(x, body_top, x, bottom, "#c9d3de", 0.8))
-    if first <= as_of.year <= last:
-        days = 366 if as_of.year % 4 == 0 and (as_of.year % 100 or as_of.year % 400 == 0) else 365
-        x = x0 + (as_of.year - first + (as_of.timetuple().tm_yday - 0.5) / days) * YEAR_W
+    where = grid.at(as_of)
+    if where is not None:
+        x = x0 + where * YEAR_W
         items.append(Line(x, header_top + ROW_H + 4, x, bottom + 4, palette.TODAY_LINE, 1.6, dashed=True))
         items.append(Text(x, bottom + 15, t("timeline.as_of", date=t.date(as_of)), 8, anchor="middle", bold=True, fill=palette.TODAY_LINE))
     items += bars  # over the date line, so their ids stay readable
@@ -91,16 +134,18 @@ def scene(plan: Roadmap, as_of: dt.date, t: Catalogue) -> Scene:
     return Scene(width, y + MARGIN, items, title=f"{plan.meta.title}: {t('timeline.heading')}")
 
 
-def _bar(plan: Roadmap, task: Task, x0: float, y: float, first: int, tracked: bool) -> list[Rect | Line | Text]:
-    a, b = calendar_years(plan, task)
-    x = x0 + (a - first) * YEAR_W + 3
+def _bar(plan: Roadmap, task: Task, x0: float, y: float, span: tuple[int, int] | None, tracked: bool) -> list[Rect | Line | Text]:
+    if span is None:  # no timeframe: no bar
+        return []
+    a, b = span
+    x = x0 + a * YEAR_W + 3
     w = (b - a + 1) * YEAR_W - 6
     fill = palette.FILL[task.status] if tracked else palette.ROW_FILL
     stroke = palette.LINE[task.status] if tracked else palette.MODEL_LINE
     dashed = tracked and task.status in palette.DASHED
     return [
         Rect(x, y + 3, w, ROW_H - 6, fill, stroke, dashed=dashed, title=f"{task.id}: {task.title} ({years_text(plan, task)})"),
-        Text(x + w / 2, y + 12, task.id, 7.5, anchor="middle", fill=palette.TEXT),
+        Text(x + w / 2, y + 12, task.ref or task.id, 7.5, anchor="middle", fill=palette.TEXT),
     ]
 
 
@@ -140,30 +185,35 @@ def mermaid(plan: Roadmap, as_of: dt.date, t: Catalogue) -> str:
         "gantt",
         f"  title {_mermaid_name(plan.meta.title)}: {_mermaid_name(t('timeline.heading'))}",
         "  dateFormat YYYY-MM-DD",
-        "  axisFormat %Y",
+        "  axisFormat %Y" if not plan.meta.start else "  axisFormat %Y-%m",
         "  todayMarker off",
     ]
     tracked = plan.meta.kind == "plan"
 
     def line(task: Task) -> str:
-        a, b = calendar_years(plan, task)
+        span = plan.timeframe(task)
+        if task.start is not None and span is not None:
+            start, end = span[0].first_day.isoformat(), span[1].last_day.isoformat()
+        else:
+            a, b = calendar_years(plan, task)
+            start, end = f"{a}-01-01", f"{b}-12-31"
         name = _fit(f"{task.id} {task.title}", 64 * SIZE * 0.62, SIZE)
         if tracked:
             name += f" ({t(f'status.{task.status.value}')})"
         ident = re.sub(r"[^A-Za-z0-9_]", "_", task.id)
         if tracked and task.status is Status.not_needed:
-            return f"    {_mermaid_name(name)} :milestone, {ident}, {a}-01-01, 0d"
-        return f"    {_mermaid_name(name)} :{tag[task.status] if tracked else ''}{ident}, {a}-01-01, {b}-12-31"
+            return f"    {_mermaid_name(name)} :milestone, {ident}, {start}, 0d"
+        return f"    {_mermaid_name(name)} :{tag[task.status] if tracked else ''}{ident}, {start}, {end}"
 
     left_out: list[Task] = []
     for direction in directions(plan):
-        tasks = sorted((x for x in plan.tasks if x.direction == direction.id), key=row_order)
+        tasks = sorted((x for x in plan.tasks if x.direction == direction.id and x.timed), key=row_order)
         if tracked:
             left_out += [x for x in tasks if x.status is Status.not_needed]
             tasks = [x for x in tasks if x.status is not Status.not_needed]
         if not tasks:
             continue
-        out.append(f"  section {_mermaid_name(f'{direction.number}. {direction.name}')}")
+        out.append(f"  section {_mermaid_name(f'{direction.ref or direction.number}. {direction.name}')}")
         out += [line(task) for task in tasks]
     if left_out:
         out.append(f"  section {_mermaid_name(t('timeline.not_needed_section'))}")
