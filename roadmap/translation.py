@@ -155,6 +155,10 @@ def _walk(plan: Roadmap) -> list[tuple[Unit, _Slot]]:
               (*where, "guiding_questions"), f"{about}: guiding question", direction.guiding_questions)
         _emit(units, f"directions.{direction.id}.narrative", direction.narrative, (*where, "narrative"),
               f"{about}: narrative", direction, "narrative", True)
+        _emit(units, f"directions.{direction.id}.outcome", direction.outcome, (*where, "outcome"),
+              f"{about}: outcome", direction, "outcome")
+        _list(units, f"directions.{direction.id}.indicators", direction.indicators, (*where, "indicators"),
+              f"{about}: indicator", direction.indicators)
 
     for i, task in enumerate(plan.tasks):
         where = ("tasks", i)
@@ -163,6 +167,7 @@ def _walk(plan: Roadmap) -> list[tuple[Unit, _Slot]]:
         _emit(units, f"{key}.title", task.title, (*where, "title"), f"{about}: title", task, "title")
         if task.box is not None:
             _emit(units, f"{key}.box", task.box.text, (*where, "box", "text"), f"{about}: flowchart box", task.box, "text")
+        _emit(units, f"{key}.target", task.target, (*where, "target"), f"{about}: annual target", task, "target")
         _list(units, f"{key}.persons_involved", task.persons_involved, (*where, "persons_involved"),
               f"{about}: persons involved", task.persons_involved)
         _list(units, f"{key}.expected_results", task.expected_results, (*where, "expected_results"),

@@ -4,6 +4,7 @@ PO workflow, stale and missing translations, and publishing several languages.""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import polib
@@ -270,3 +271,26 @@ def test_validate_checks_a_translation_file_given_by_a_glob(cli, tmp_path):
     result = cli("validate", tmp_path / "kg.ky.yaml")
     assert result.exit_code == 1
     assert 'kg.ky.yaml:7:5: entries.a.frm: unknown field "frm"' in result.stderr
+
+
+def test_a_work_plan_translates_its_outcomes_indicators_and_targets(cli, tmp_path):
+    """The work plan's own words (issue 8) are translatable like the Green Paper's."""
+    from roadmap.resources import data_dir
+
+    plan = tmp_path / "jp.yaml"
+    shutil.copyfile(data_dir() / "examples" / "joint_programme.yaml", plan)
+    po = _po(cli, plan, "ru", tmp_path / "ru.po")
+    keys = {e.msgctxt for e in po}
+    doc = load(plan).plan
+    direction = next(d for d in doc.directions if d.outcome and d.indicators)
+    task = next(t for t in doc.tasks if t.target)
+    assert {f"directions.{direction.id}.outcome", f"directions.{direction.id}.indicators.1", f"tasks.{task.id}.target"} <= keys
+    for entry in po:
+        if entry.msgctxt == f"directions.{direction.id}.outcome":
+            entry.msgstr = "Повышен доход креативных предприятий"
+    po.save()
+    assert cli("translate", "import", plan, tmp_path / "ru.po").exit_code == 0
+    out = tmp_path / "report.html"
+    result = cli("report", plan, "--as-of", "2009-12-31", "--lang", "ru", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "Повышен доход креативных предприятий" in out.read_text(encoding="utf-8")
