@@ -55,6 +55,7 @@ class Found:
     changes: list[Change] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------
@@ -311,6 +312,9 @@ def _stage(plan: Roadmap, value: Any) -> str:
     for s in plan.stages:
         if _fold(stage_word(plan, s.id)) == _fold(value):
             return s.id
+    number = re.match(r"^\s*(\d+)[.)]\s", str(value))  # "2. Building trust": the number the list gives it
+    if number is not None and any(str(s.number) == number.group(1) for s in plan.stages):
+        return next(s.id for s in plan.stages if str(s.number) == number.group(1))
     try:
         return find_stage(plan, str(value))
     except UnknownId:
@@ -338,6 +342,10 @@ def compute(doc: Document, sheet: Sheet, *, today: dt.date, lang: str | None = N
         task_id = _text(row.get("id", "")).strip()
         if not task_id:
             if any(_comparable(v) for k, v in row.items()):
+                same = next((x for x in plan.tasks if _fold(x.title) == _fold(row.get("title")) and x.origin.value == "added"), None)
+                if same is not None:  # the same sheet imported again
+                    found.notes.append(f"row {r}: the plan already has {same.id} \u201c{same.title}\u201d; not added again")
+                    continue
                 try:
                     found.changes += _new_task(plan, row, t, today, taken, new_boxes)
                 except _Bad as bad:
@@ -455,6 +463,10 @@ def _task_changes(
         changes += _actuals(task, data, wanted["actual"], ours["actual"], today)
     if "budget" in wanted:
         changes += _budget(doc, task, data, wanted["budget"])
+    if "new_comment" in wanted and any(
+        isinstance(c, dict) and _fold(c.get("text")) == _fold(wanted["new_comment"]) for c in data.get("comments") or []
+    ):
+        del wanted["new_comment"]  # already made (the same sheet imported again)
     if "new_comment" in wanted:
         text = _clean(wanted["new_comment"], "new_comment")
         item = {"date": today.isoformat(), "text": text}
@@ -617,6 +629,7 @@ def import_sheet(
     sheet = read(file)
     skipped: list[str] = []
     conflicts: list[str] = []
+    notes: list[str] = []
 
     def run(doc: Document) -> list[Change]:
         t = catalogue(doc.plan.meta.language)
@@ -631,9 +644,11 @@ def import_sheet(
             raise BadValue("\n".join(refusals) + "\nnothing written")
         skipped.extend(refusals)
         conflicts.extend(found.conflicts)
+        notes.extend(found.notes)
         return found.changes
 
     edit = store.edit(path, run, command="import-sheet", dry_run=dry_run, today=today)
+    edit.notes += notes
     edit.warnings += [f"conflict: {c}" for c in conflicts]
     edit.warnings += [f"skipped: {s}" for s in skipped]
     return edit
