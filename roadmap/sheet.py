@@ -233,7 +233,7 @@ def to_xlsx(plan: Roadmap, t: Catalogue, ident: Identity) -> bytes:
     from openpyxl.writer.excel import ExcelWriter
 
     from .render.office import OFFICE_FONT, fixed_zip
-    from .render.tables import xlsx_cell
+    from .render.tables import _row_height, _xlsx_print, xlsx_cell
 
     book = Workbook()
     sheet = book.active
@@ -252,8 +252,12 @@ def to_xlsx(plan: Roadmap, t: Catalogue, ident: Identity) -> bytes:
         sheet.column_dimensions[get_column_letter(c)].width = column.width
     plain = Font(name=OFFICE_FONT)
     last = len(plan.tasks) + 1
+    widths = [c.width for c in COLUMNS]
+    sheet.row_dimensions[1].height = _row_height([column_title(t, c.key) for c in COLUMNS], widths)
     for r, task in enumerate(plan.tasks, 2):
         row = cells(plan, task, t)
+        # spreadsheets do not grow rows for wrapped text they did not lay out themselves
+        sheet.row_dimensions[r].height = _row_height([row[c.key] for c in COLUMNS], widths)
         for c, column in enumerate(COLUMNS, 1):
             value = row[column.key]
             cell = xlsx_cell(sheet, r, c, value if value != "" else None)
@@ -266,6 +270,8 @@ def to_xlsx(plan: Roadmap, t: Catalogue, ident: Identity) -> bytes:
             if not column.editable:
                 cell.fill = locked_fill
     sheet.freeze_panes = "C2"
+    _xlsx_print(sheet, plan.meta.title, t("doc.page"), landscape=True, one_page=False)
+    sheet.print_title_rows = "1:1"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
 
     about = book.create_sheet(t("sheet.about")[:31])
@@ -285,6 +291,7 @@ def to_xlsx(plan: Roadmap, t: Catalogue, ident: Identity) -> bytes:
     r += 1
     for line in ("sheet.help.edit", "sheet.help.grey", "sheet.help.new", "sheet.help.numbered", "sheet.help.comment"):
         xlsx_cell(about, r, 2, t(line)).alignment = wrap
+        about.row_dimensions[r].height = _row_height([t(line)], [70])
         r += 1
     r += 1
     lists: dict[str, str] = {}
@@ -313,6 +320,7 @@ def to_xlsx(plan: Roadmap, t: Catalogue, ident: Identity) -> bytes:
     dates.add(f"{letter}2:{letter}{rows}")
     sheet.add_data_validation(dates)
 
+    _xlsx_print(about, plan.meta.title, t("doc.page"), landscape=False, one_page=False)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).save()
