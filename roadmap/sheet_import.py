@@ -633,6 +633,12 @@ def import_sheet(
 
     def run(doc: Document) -> list[Change]:
         t = catalogue(doc.plan.meta.language)
+        exported = (sheet.identity or {}).get("plan", "").split(" ")[0]
+        if exported and exported != doc.plan.meta.id:
+            raise BadValue(
+                f'{sheet.file}: the sheet was exported from the plan "{exported}", not from {doc.label} '
+                f'("{doc.plan.meta.id}"); import it into the plan it came from. Nothing written'
+            )
         found = compute(doc, sheet, today=today)
         refusals = [where(sheet, r, t) for r in found.refused]
         if refusals and not skip_bad_rows:

@@ -389,3 +389,15 @@ def test_a_value_for_a_plain_text_indicator(cli: Any, kg: Path, tmp_path: Path) 
     assert lines(result.stdout) == [f"DAT-1: indicator 1 measured 12 on {ON}"]
     item = store.load(kg).plan.task("DAT-1").success_indicators[0]
     assert item.values[0].actual == "12"
+
+
+def test_a_sheet_of_another_plan_is_refused(cli: Any, kg: Path, tmp_path: Path) -> None:
+    other = tmp_path / "wp.yaml"
+    shutil.copyfile(EXAMPLE, other)
+    book = tmp_path / "wp.xlsx"
+    cli("export", other, "-o", book)
+    before = kg.read_bytes()
+    result = cli("import-sheet", kg, book)
+    assert result.exit_code == 1
+    assert "was exported from the plan" in result.stderr
+    assert kg.read_bytes() == before
