@@ -1211,6 +1211,53 @@ def comment(
     _report(run(plan, task, text, by=by, on=on, dry_run=dry_run), dry_run)
 
 
+class SheetFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@command()
+def export(
+    plan: PlanRequired,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+    fmt: Annotated[Optional[SheetFormat], typer.Option("--format", "-f", help="xlsx or csv (default: from -o's extension).", show_default=False)] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Write the plan as a workbook people edit and `import-sheet` reads back.
+
+    One row per task; white columns are for editing, grey ones are not. The second sheet
+    holds the legend and the plan's identity at export (for conflict detection). CSV is
+    one table, with a byte-order mark so that Excel on Windows reads Cyrillic right.
+
+    Example: roadmap export kg.yaml --format xlsx -o kg-tasks.xlsx
+    """
+    from roadmap.sheet import export as run
+
+    chosen = fmt.value if fmt else output.suffix.lower().lstrip(".")
+    run(plan, chosen, output, lang=lang)
+    typer.echo(f"wrote {output}", err=True)
+
+
+@command(name="import-sheet")
+def import_sheet(
+    plan: PlanRequired,
+    file: Annotated[Path, typer.Argument(help="The edited .xlsx (or .csv) that `roadmap export` wrote.")],
+    dry_run: DryRunOpt = False,
+    skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Write the rows that can be read; list the rows left out.")] = False,
+) -> None:
+    """Read an edited export back into the plan, one change per line, all or nothing.
+
+    Rows match by id; a row without an id is a new task. A cell the plan also changed
+    since the export is reported as a conflict and not written. Anything that cannot be
+    read is refused with its sheet, row and column, and nothing is written.
+
+    Example: roadmap import-sheet kg.yaml kg-tasks.xlsx --dry-run
+    """
+    from roadmap.sheet_import import import_sheet as run
+
+    _report(run(plan, file, dry_run=dry_run, skip_bad_rows=skip_bad_rows), dry_run)
+
+
 class ReportFormat(str, Enum):
     md = "md"
     html = "html"

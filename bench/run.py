@@ -277,7 +277,7 @@ COMMANDS = [
     Command("render green-paper docx", ["render", "green-paper", "{plan}", "--format", "docx", "-o", "{out}.docx"]),
     Command("render green-paper pdf", ["render", "green-paper", "{plan}", "--format", "pdf", "-o", "{out}.pdf"], needs=("render green-paper", "pdf")),
     Command("publish", ["publish", "{plan}", "-o", "{out}-site", "--force"], sizes=lambda n: n <= 1000, fresh_dir=True),
-    Command("export", ["export", "{plan}", "-o", "{out}-export.xlsx"], needs=("", "export")),
+    Command("export", ["export", "{kg}", "-o", "{out}-export.xlsx"], needs=("", "export")),
     Command("import-sheet", ["import-sheet", "{copy}", "{out}-export.xlsx"], needs=("", "import-sheet"), fresh_copy=True),
 ]
 

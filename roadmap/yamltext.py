@@ -967,6 +967,9 @@ def _replace(text: str, found: Located, value: Any) -> Splice:
     is_collection = isinstance(value, (dict, list)) and bool(value)
     if was_block and is_collection:
         return Splice(start, end, emit_block(value, node.start_mark.column))
+    if is_collection and key is None and isinstance(value, dict) and node.id == "scalar":
+        # a list item `- text` becomes a mapping item (`indicator record` on a plain-text indicator)
+        return Splice(start, end, emit_block(value, node.start_mark.column))
     if is_collection and key is not None:  # `key: null` or `key: []` becomes a block
         child = key_col + 2
         colon = text.index(":", found.offset(key.end_mark.index))  # no space left after the colon
