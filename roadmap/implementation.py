@@ -18,7 +18,7 @@ from typing import Any
 from .budget import Totals, task_total, totals
 from .model import Comment, Indicator, Roadmap, Status, Task
 from .periods import Period, range_text
-from .progress import COLOUR, is_remaining
+from .progress import COLOUR
 
 
 @dataclass

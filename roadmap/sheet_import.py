@@ -25,7 +25,7 @@ from . import store
 from .changes import Change, Edit, PathError, apply_to_data
 from .errors import BadValue
 from .i18n import Catalogue, catalogue, languages
-from .model import Indicator, Roadmap, Status
+from .model import Roadmap, Status
 from .sheet import BY_KEY, KEYS, STATUSES, budget_line, cells, column_title, content_hash, direction_word, stage_word, status_word
 from .store import Document
 
