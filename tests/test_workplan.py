@@ -273,7 +273,8 @@ def test_the_report_in_every_format_and_the_other_views(tmp_path, cli):
     run(cli, "report", EXAMPLE, "--as-of", "2009-12-31", "-o", tmp_path / "report.pdf")
     assert (tmp_path / "report.pdf").read_bytes() == first  # deterministic
     run(cli, "publish", EXAMPLE, "-o", tmp_path / "site", "--as-of", "2009-12-31")
-    assert "2009-Q2" in run(cli, "status", EXAMPLE, "--as-of", "2009-12-31").stdout
+    shown = run(cli, "status", EXAMPLE, "--as-of", "2009-12-31").stdout
+    assert "2009-Q2" in shown and "period 2009-Q1 to 2009-Q4" in shown and "plan years" not in shown
     other = tmp_path / "other.yaml"
     text = EXAMPLE.read_text(encoding="utf-8")
     stated = text[text.index("  # The totals") : text.index("\ndirections:") + 1]

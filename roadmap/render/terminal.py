@@ -53,7 +53,8 @@ def status_view(summary: dict[str, Any], t: Catalogue, *, show_all: bool = False
     head.append(f"{summary['title']}\n", style="bold")
     if summary.get("owner_filter"):
         head.append(t("terminal.owner_filter", owner=summary["owner_filter"]) + "\n", style="bold")
-    head.append(t("terminal.heading", as_of=t.date(summary["as_of"]), first=first, last=last))
+    key = "terminal.heading_periods" if summary.get("periods") else "terminal.heading"  # a work plan's quarters are no years
+    head.append(t(key, as_of=t.date(summary["as_of"]), first=first, last=last))
     head.append(t("terminal.done_share", share=_percent(overall)), style="bold")
     head.append(
         t(
