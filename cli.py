@@ -1289,6 +1289,98 @@ def report_cmd(
 # ---------------------------------------------------------------------------------------
 
 
+# ---------------------------------------------------------------------------------------
+# Plans in git: merge driver, diff driver, set-up (issue 14)
+
+
+@command(name="merge-file")
+def merge_file_cmd(
+    base: Annotated[Path, typer.Argument(help="The common ancestor (git's %O).", show_default=False)],
+    ours: Annotated[Path, typer.Argument(help="This branch's version (git's %A).", show_default=False)],
+    theirs: Annotated[Path, typer.Argument(help="The other branch's version (git's %B).", show_default=False)],
+    output: Annotated[
+        Optional[Path], typer.Option("-o", "--output", help="Write the merged plan here (default: OURS).", show_default=False)
+    ] = None,
+) -> None:
+    """Merge two edited versions of one plan by task id and field (git's merge driver).
+
+    Both sides' changes are kept; a field changed differently on both sides is a conflict
+    recorded in the plan's conflicts: list (the plan keeps this branch's value and stays
+    valid; validate warns). Tasks both sides added keep distinct ids; histories are merged
+    by date. Files that are not plans are merged line by line by git merge-file.
+
+    Exit codes: 0 merged cleanly, 1 conflicts left (git stops the merge) or an error.
+
+    Set up with: roadmap git setup (merge.roadmap.driver = roadmap merge-file %O %A %B -o %A)
+    """
+    from roadmap.gitmerge import format_text, merge_file
+
+    result = merge_file(base, ours, theirs, output)
+    text = format_text(result)
+    if text:
+        _out(text.rstrip("\n"), err=True)
+    if not result.clean:
+        raise typer.Exit(1)
+
+
+git_app = typer.Typer(help="Plans in git: merge and diff drivers, set up in one command.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(git_app, name="git")
+
+
+@command(name="setup", on=git_app)
+def git_setup(
+    global_: Annotated[bool, typer.Option("--global", help="Set up for every repository of this user (git config --global).")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Say what is missing; write nothing. Exit 1 when something is.")] = False,
+) -> None:
+    """Write the .gitattributes lines for plan files and the merge/diff driver entries in git's config.
+
+    Idempotent: run it again and nothing changes. Non-plan YAML files under the same
+    pattern are merged and diffed by git as before.
+
+    Example: roadmap git setup
+
+    Example: roadmap git setup --check
+    """
+    from roadmap.gitsetup import plan, setup
+
+    cwd = Path.cwd()
+    if check:
+        attributes, items = plan(cwd, global_=global_)
+        missing = [i for i in items if not i.done]
+        for i in missing:
+            where = f"git config {i.key} \"{i.value}\"" if i.what == "config" else f"{attributes}: {i.key}"
+            _echo(f"missing: {where}")
+        if missing:
+            _echo("run: roadmap git setup" + (" --global" if global_ else ""), err=True)
+            raise typer.Exit(1)
+        _echo("roadmap's git drivers are set up")
+        return
+    attributes, items = setup(cwd, global_=global_)
+    for i in items:
+        where = f"git config {i.key}" if i.what == "config" else f"{attributes}: {i.key}"
+        _echo(("already set: " if i.done else "set: ") + where)
+
+
+@command(name="diff", on=git_app, hidden=False)
+def git_diff(
+    args: Annotated[list[str], typer.Argument(help="git's external diff arguments: path old-file old-hex old-mode new-file new-hex new-mode.", show_default=False)],
+) -> None:
+    """git's external diff for plans: prints the road-map diff (set by roadmap git setup)."""
+    from roadmap.gitsetup import external_diff
+
+    if len(args) not in (7, 9):
+        raise typer.BadParameter("git passes 7 arguments: path old-file old-hex old-mode new-file new-hex new-mode")
+    sys.stdout.write(external_diff(args[0], Path(args[1]), Path(args[4])))
+
+
+@command(name="textconv", on=git_app)
+def git_textconv(plan: PlanRequired) -> None:
+    """git's textconv for plans: one line per field, tasks by id (what git log -p compares)."""
+    from roadmap.gitsetup import textconv
+
+    sys.stdout.write(textconv(plan))
+
+
 def main() -> None:
     app()
 
