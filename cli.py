@@ -1312,6 +1312,8 @@ def merge_file_cmd(
     Exit codes: 0 merged cleanly, 1 conflicts left (git stops the merge) or an error.
 
     Set up with: roadmap git setup (merge.roadmap.driver = roadmap merge-file %O %A %B -o %A)
+
+    Example: roadmap merge-file base.yaml kg.yaml theirs.yaml -o kg.yaml
     """
     from roadmap.gitmerge import format_text, merge_file
 
@@ -1365,7 +1367,10 @@ def git_setup(
 def git_diff(
     args: Annotated[list[str], typer.Argument(help="git's external diff arguments: path old-file old-hex old-mode new-file new-hex new-mode.", show_default=False)],
 ) -> None:
-    """git's external diff for plans: prints the road-map diff (set by roadmap git setup)."""
+    """git's external diff for plans: prints the road-map diff (set by roadmap git setup).
+
+    Example: roadmap git diff kg.yaml old.yaml 0000000 100644 kg.yaml 0000000 100644
+    """
     from roadmap.gitsetup import external_diff
 
     if len(args) not in (7, 9):
@@ -1375,7 +1380,10 @@ def git_diff(
 
 @command(name="textconv", on=git_app)
 def git_textconv(plan: PlanRequired) -> None:
-    """git's textconv for plans: one line per field, tasks by id (what git log -p compares)."""
+    """git's textconv for plans: one line per field, tasks by id (what git log -p compares).
+
+    Example: roadmap git textconv kg.yaml
+    """
     from roadmap.gitsetup import textconv
 
     sys.stdout.write(textconv(plan))
