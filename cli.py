@@ -526,10 +526,13 @@ def status(
     from roadmap.store import load
 
     when = parse_date(as_of, what="date for --as-of") or dt.date.today()
-    from roadmap.translate import localised
-
     doc = load(_plan(plan), today=when)
-    data = summary(localised(doc.plan, _plan(plan), lang), when, owner=owner)
+    shown = doc.plan
+    if lang is not None:  # translations are read only when asked for (status is the start-up-bound command)
+        from roadmap.translate import localised
+
+        shown = localised(doc.plan, _plan(plan), lang)
+    data = summary(shown, when, owner=owner)
     if as_json:
         _emit_json(data)
         return

@@ -30,7 +30,7 @@ from .changes import Change
 from .i18n import catalogue
 from .model import Roadmap
 from .store import Document
-from .upgrade import MergeConflict, _Merger, _text
+from .upgrade import MergeConflict, _Merger, _rename_in, _text
 
 _NOT_MERGED = {"schema_version", "renamed", "conflicts", "history", "meta"}
 _META_NOT_MERGED = {"based_on"}
@@ -76,12 +76,7 @@ class _PlanMerger(_Merger):
             taken.add(new_id)
             self.moved.append((ident, new_id))
             for data in (self.T, self.new_raw):
-                for item in data.get("tasks") or []:
-                    if item.get("id") == ident:
-                        item["id"] = new_id
-                    deps = item.get("depends_on")
-                    if deps and ident in deps:
-                        item["depends_on"] = [new_id if d == ident else d for d in deps]
+                _rename_in(data, ident, new_id)  # the id and every depends_on naming it, as upgrade renames
 
     def _record(self, path, shape, b, t, o):  # type: ignore[override]
         if shape[:-1] == ("tasks",):

@@ -100,8 +100,8 @@ def render_file(
     `lang`: the language to write it in (the plan's translations; default its own).
     `say` hears what the user should know about the drawing (a plan too large to draw).
     """
-    from ..translate import localised
     from ..store import check_output, load, write_output
+    from ..translate import localised
 
     fmt = pick_format(kind, fmt, output)
     if paper is not None:
