@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 a user or data error (the message says what to fix), 2 bad u
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import os
@@ -1392,8 +1393,29 @@ def git_textconv(plan: PlanRequired) -> None:
     sys.stdout.write(textconv(plan))
 
 
+def _just(argv: list[str]) -> typer.Typer:
+    """The app with only the command (or command group) argv names, else the whole app.
+
+    Typer builds the parameters of every registered command before it runs one: with 40
+    commands that was a third of `roadmap validate` on the model. Help, version, an
+    unknown word or no word at all still get the whole app, so listings and "did you
+    mean" suggestions are unchanged.
+    """
+    if not argv or argv[0].startswith("-"):
+        return app
+    word = argv[0]
+    commands = [c for c in app.registered_commands if (c.name or typer.main.get_command_name(c.callback.__name__)) == word]
+    groups = [g for g in app.registered_groups if g.name == word]
+    if not commands and not groups:
+        return app
+    just = copy.copy(app)
+    just.registered_commands = commands
+    just.registered_groups = groups
+    return just
+
+
 def main() -> None:
-    app()
+    _just(sys.argv[1:])()
 
 
 if __name__ == "__main__":
