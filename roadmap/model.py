@@ -55,7 +55,9 @@ MAX_TEXT = 100_000  # characters in one text value: more is a paste gone wrong, 
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_max_length=MAX_TEXT)
+    # defer_build: a model's validator is built when first used, so loading a plan builds
+    # Roadmap's (which holds every nested schema) once instead of one per class at import.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_max_length=MAX_TEXT, defer_build=True)
 
 
 class Status(str, Enum):

@@ -331,3 +331,24 @@ def test_russian_change_log_has_no_english_word(kg_plan: Path) -> None:
     for phrase in own:
         text = text.replace(phrase, "")
     assert english_left(text) == {}
+
+
+def test_english_dates_numbers_and_plurals_are_babels_en_gb() -> None:
+    """English is written without loading Babel (start-up); it must be what Babel writes."""
+    from babel.dates import format_date
+    from babel.numbers import format_decimal
+
+    t = catalogue("en")
+    from babel import Locale
+
+    gb = Locale.parse("en_GB")
+    day = dt.date(1999, 1, 1)
+    while day.year < 2031:
+        assert t.date(day) == format_date(day, format="long", locale=gb)
+        day += dt.timedelta(days=13)
+    assert t.date(dt.date(9999, 12, 31)) == format_date(dt.date(9999, 12, 31), format="long", locale=gb)
+    for n in [0, 1, 2, 7, 11, 21, 999, 1000, 1001, 123456, 10**9 + 7, -1, -1234]:
+        assert t.number(n) == format_decimal(n, locale=gb)
+        category = "one" if abs(n) == 1 else "other"
+        assert gb.plural_form(abs(n)) == category
+        assert t.plural("flowchart.summary_cell", n) == f"{format_decimal(n, locale=gb)} task" + ("" if category == "one" else "s")
