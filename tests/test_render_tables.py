@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 from pathlib import Path
 
@@ -168,3 +169,69 @@ def test_xlsx_rows_are_tall_enough_to_print_their_wrapped_text(tmp_path: Path) -
     assert all(h and h >= 16 for h in heights.values())
     # DEF-2 lists four actors and three long international examples; CUL-1 two actors.
     assert heights["DEF-2"] > heights["CUL-1"] * 1.5
+
+
+def _python_docx_rows(plan, t):  # type: ignore[no-untyped-def]
+    """The table body as python-docx's own calls write it (what tables.docx_table did before
+    it wrote the rows as text): the oracle for the faster writer."""
+    import docx
+    from docx.shared import Cm, Pt, RGBColor
+
+    from roadmap.render import palette
+    from roadmap.render.office import docx_keep_row_together, docx_shade
+
+    keys = tables.columns(plan)
+    widths = [tables.WIDTHS[k] * (sum(tables.WIDTHS.values()) / sum(tables.WIDTHS[k] for k in keys)) for k in keys]
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=len(keys))
+    for column, width in zip(table.columns, widths):
+        column.width = Cm(width)
+
+    def band(text, fill, white=False):  # type: ignore[no-untyped-def]
+        row = table.add_row()
+        merged = row.cells[0].merge(row.cells[-1])
+        tables._docx_text(merged, text, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF) if white else None, size=Pt(9))
+        docx_shade(merged, fill)
+
+    for group in tables.action_plan(plan, t):
+        if group.stage is not None:
+            band(tables._stage_title(group.stage, t), palette.HEADER_FILL, white=True)
+        for direction_group in group.directions:
+            d = direction_group.direction
+            band(f"{d.ref or d.number}. {d.name}", palette.ROW_FILL)
+            for row in direction_group.rows:
+                cells = table.add_row().cells
+                docx_keep_row_together(table.rows[-1])
+                for cell, key, width in zip(cells, keys, widths):
+                    cell.width = Cm(width)
+                    tables._docx_text(cell, tables._docx_value(row, key, t), size=Pt(8.5))
+                    if plan.meta.kind == "plan" and key == "status":
+                        docx_shade(cell, palette.FILL[row.status])
+    return [etree_bytes(tr) for tr in table._tbl.tr_lst]
+
+
+def etree_bytes(element):  # type: ignore[no-untyped-def]
+    from lxml import etree
+
+    return re.sub(rb" xmlns:\w+=\"[^\"]*\"", b"", etree.tostring(element))
+
+
+def test_docx_rows_are_what_python_docx_writes(kg_plan: Path) -> None:
+    """The rows written as WordprocessingML text are byte for byte python-docx's, with text
+    that needs care: markup characters, spaces at either end, empty lines and cells."""
+    import docx
+
+    from roadmap.i18n import catalogue
+
+    plan = plan_of(hostile_plan(kg_plan.parent / "hostile.yaml"))
+    first = plan.tasks[0]
+    awkward = first.model_copy(update={"expected_results": ["  starts & ends with spaces  ", "", "a < b > c \"quoted\" 'single'"], "international_examples": []})
+    plan = plan.model_copy(update={"tasks": [awkward, *plan.tasks[1:]]})
+    t = catalogue("en")
+    document = docx.Document()
+    tables.docx_table(document, plan, t, tables.action_plan(plan, t))
+    written = [etree_bytes(tr) for tr in document.tables[0]._tbl.tr_lst[1:]]
+    expected = _python_docx_rows(plan, t)
+    assert len(written) == len(expected) > 30
+    assert written == expected
+    assert b'xml:space="preserve">  starts &amp; ends with spaces  </w:t>' in b"".join(written)
