@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import FileExists
+from .errors import FileExists, RoadmapError
 from .escaping import relative_href
 from .store import check_output, load, write_bytes_atomic
 
@@ -27,6 +27,10 @@ MARKER = ".roadmap-site"
 MARKER_TEXT = "This folder was made by `roadmap publish`; publishing again replaces its files.\n"
 
 Progress = Callable[[str], None]
+
+
+class PublishFailed(RoadmapError):
+    """A worker process died while making the site (not a mistake in the plan)."""
 
 
 @dataclass(frozen=True)
@@ -72,15 +76,17 @@ def publish(
     as_of: dt.date | None = None,
     languages: list[str] | None = None,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> list[Path]:
-    """Write the site; return the files written, in the order written.
+    """Write the site; return the files written, in the order of the site's list.
 
     Every language the plan has translations for (or those asked for) is published side
     by side: the first at the top of the folder, the others in a folder each (`ru/`),
     every page linking to itself in the other languages.
-    """
-    from .render import flowchart
 
+    The files are made by as many processes as there are CPUs (`jobs`: at most how many;
+    see `_workers` for when it is one); every file's bytes are the same either way.
+    """
     doc = load(plan_path)
     chosen = _languages(doc.plan, plan_path, languages)
     from .identity import read_logo
@@ -98,14 +104,168 @@ def publish(
     prepare_folder(folder, force=force)
     for language in chosen[1:]:
         (folder / language).mkdir(exist_ok=True)
-    written: list[Path] = []
+    groups = [[i for i, o in enumerate(outputs) if _group(o, chosen) == g] for g in sorted({_group(o, chosen) for o in outputs})]
+    _warm_up()
+    workers = _workers(len(groups), jobs)
+    if workers == 1:
+        for group in groups:
+            _make(outputs, group, folder, say)
+    else:
+        _in_workers(outputs, groups, folder, say, workers)
+    return [folder / o.name for o in outputs]
+
+
+def _make(outputs: list[Output], group: list[int], folder: Path, say: Progress) -> None:
+    """Make and write one group's files, in order."""
+    from .render import flowchart
+
     with flowchart.reused():  # drawn once per format, for the documents that embed it and for itself
-        for n, output in enumerate(outputs, start=1):
-            say(f"[{n}/{len(outputs)}] {output.name}: {output.label}")
-            target = folder / output.name
-            write_bytes_atomic(target, output.make())
-            written.append(target)
-    return written
+        for i in group:
+            output = outputs[i]
+            say(f"[{i + 1}/{len(outputs)}] {output.name}: {output.label}")
+            write_bytes_atomic(folder / output.name, output.make())
+
+
+def _in_workers(outputs: list[Output], groups: list[list[int]], folder: Path, say: Progress, workers: int) -> None:
+    """The groups made by forked processes, shared out by weight; each sends its progress
+    lines up a pipe, and this process hands them to `say` as they come (it may write to a
+    terminal, or to a test's buffer). An error in a worker is raised here as it was raised
+    there; a worker that dies is reported as such."""
+    import os
+    import pickle
+    import selectors
+    import sys
+
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    load = [0.0] * workers
+    for k in sorted(range(len(groups)), key=lambda k: -_weight(outputs, groups[k])):
+        w = load.index(min(load))
+        shares[w].append(k)
+        load[w] += _weight(outputs, groups[k])
+    children: dict[int, int] = {}  # read end -> pid
+    for share in shares:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns into the caller's code
+            code = 0
+            try:
+                os.close(read)
+                for r in children:
+                    os.close(r)
+                _work(outputs, [groups[k] for k in share], folder, write)
+            except BaseException:  # noqa: BLE001 - everything goes back to the parent
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        os.close(write)
+        children[read] = pid
+    error: BaseException | None = None
+    selector = selectors.DefaultSelector()
+    pending = {read: b"" for read in children}
+    for read in children:
+        selector.register(read, selectors.EVENT_READ)
+    while pending:
+        for key, _ in selector.select():
+            read = key.fd
+            chunk = os.read(read, 65536)
+            if chunk:
+                pending[read] += chunk
+                *lines, pending[read] = pending[read].split(b"\n")
+                for line in lines:
+                    if line.startswith(b"\0"):
+                        error = error or pickle.loads(bytes.fromhex(line[1:].decode("ascii")))
+                    else:
+                        say(line.decode("utf-8"))
+                continue
+            selector.unregister(read)
+            os.close(read)
+            del pending[read]
+    selector.close()
+    died = [pid for pid in children.values() if os.waitpid(pid, 0)[1] != 0]
+    if error is not None:
+        raise error
+    if died:
+        raise PublishFailed(f"a process making the site stopped unexpectedly; {folder} may be incomplete: publish again")
+
+
+def _work(outputs: list[Output], groups: list[list[int]], folder: Path, pipe: int) -> None:
+    """In a worker: its groups' files; progress lines up the pipe, then any error, pickled."""
+    import os
+    import pickle
+    import traceback
+
+    def send(line: str) -> None:
+        data = (line.replace("\n", " ") + "\n").encode("utf-8")
+        while data:
+            data = data[os.write(pipe, data) :]
+
+    try:
+        for group in groups:
+            _make(outputs, group, folder, send)
+    except BaseException as exc:
+        try:
+            sent = pickle.dumps(exc)
+            pickle.loads(sent)
+        except Exception:  # noqa: BLE001 - an error that cannot travel travels as text
+            sent = pickle.dumps(RuntimeError("".join(traceback.format_exception(exc))))
+        send("\0" + sent.hex())
+        raise
+    finally:
+        os.close(pipe)
+
+
+def _weight(outputs: list[Output], group: list[int]) -> float:
+    """Roughly how long a group takes: the Green Paper's documents are the heaviest."""
+    return sum(3.0 if outputs[i].name.rpartition("/")[2].startswith("green-paper.") else 1.0 for i in group)
+
+
+def _group(output: Output, chosen: list[str]) -> tuple[int, int]:
+    """(language, part): the Green Paper (which embeds the drawings) apart from the rest, so
+    the heaviest documents of each language go to different workers."""
+    first, _, rest = output.name.partition("/")
+    language = chosen.index(first) if rest and first in chosen else 0
+    return language, 0 if output.name.rpartition("/")[2].startswith("green-paper.") else 1
+
+
+def _workers(groups: int, jobs: int | None) -> int:
+    """Processes to publish with: one per CPU this process may use (at most `jobs`), forked,
+    so only on Linux and only while this process runs a single thread. Native threads count
+    too: typst and the WebAssembly Graphviz keep thread pools once used, and a forked child
+    that needs a pool whose threads stayed behind waits forever. The command runs neither
+    before publishing; a program that rendered before calling publish gets one process."""
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux") or _threads() != 1:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, groups, 4, jobs or 4))
+
+
+def _threads() -> int:
+    """Threads of this process, native ones included (Linux's /proc)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Threads:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0  # unknown: not safe to fork
+
+
+def _warm_up() -> None:
+    """Import the writers once, before any worker is forked, so none imports them again."""
+    import docx  # noqa: F401
+    import markdown_it  # noqa: F401
+    import openpyxl  # noqa: F401
+
+    from .render import documents, flowchart, green_paper_docx, tables, timeline, typeset  # noqa: F401
 
 
 def _languages(plan: Any, plan_path: Path, asked: list[str] | None) -> list[str]:

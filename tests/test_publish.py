@@ -3,6 +3,7 @@ about the folder it writes into."""
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.parse
 from pathlib import Path
@@ -13,6 +14,8 @@ from render_helpers import CYRILLIC, hostile_plan
 from roadmap.errors import FileExists
 from roadmap.publish import MARKER, publish
 from site_helpers import broken_links
+
+ROOT = Path(__file__).resolve().parent.parent
 
 EXPECTED = {
     "index.html", "green-paper.html", "green-paper.md", "green-paper.docx", "green-paper.pdf",
@@ -149,3 +152,54 @@ def test_without_system_graphviz_publish_writes_every_png_and_pdf(kg_plan: Path,
     words = "\n".join(p.text for p in docx.Document(str(site / "green-paper.docx")).paragraphs)
     assert "Graphviz" not in words
     assert len(docx.Document(str(site / "green-paper.docx")).inline_shapes) >= 1  # the flowchart's page(s)
+
+
+def test_workers_write_the_same_site_and_report_every_file(tmp_path: Path) -> None:
+    """`roadmap publish` (a fresh process, so it forks workers) writes the bytes one process
+    writes, and every progress line comes back through the parent."""
+    import datetime as dt
+    import subprocess
+    import sys
+
+    plan = hostile_plan(tmp_path / "kg.yaml")
+    heard: list[str] = []
+    publish(plan, tmp_path / "one", as_of=dt.date(2025, 12, 31), jobs=1, progress=heard.append)
+    run = subprocess.run(
+        [sys.executable, "-c", "from cli import main; main()", "publish", str(plan), "-o", str(tmp_path / "many"), "--as-of", "2025-12-31"],
+        capture_output=True, text=True, timeout=300, check=False, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert run.returncode == 0, run.stderr
+    a, b = files(tmp_path / "one"), files(tmp_path / "many")
+    assert a.keys() == b.keys() and len(a) > 40
+    assert [name for name in a if a[name] != b[name]] == []
+    lines = [line for line in run.stderr.splitlines() if line.startswith("[")]
+    assert sorted(lines) == sorted(heard) and len(lines) == len(a) - 1  # every file but the folder's marker
+
+
+def test_a_workers_error_is_the_error_the_user_sees(tmp_path: Path) -> None:
+    """An error raised in a worker process reaches the caller as itself (here: BadValue)."""
+    import subprocess
+    import sys
+
+    plan = hostile_plan(tmp_path / "kg.yaml")
+    code = (
+        "import sys\n"
+        "from roadmap.errors import BadValue\n"
+        "from roadmap.render import timeline\n"
+        "from roadmap.publish import publish, _workers\n"
+        "assert _workers(4, None) > 1, 'not forking here'\n"
+        "def broken(*a, **k):\n"
+        "    raise BadValue('the timeline cannot be drawn')\n"
+        "timeline.render = broken\n"
+        "try:\n"
+        "    publish(__import__('pathlib').Path(sys.argv[1]), __import__('pathlib').Path(sys.argv[2]))\n"
+        "except BadValue as exc:\n"
+        "    print('caught:', exc)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(plan), str(tmp_path / "site")],
+        capture_output=True, text=True, timeout=300, check=False, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    if "not forking here" in run.stderr:
+        pytest.skip("this machine gives the test one CPU: publish does not fork")
+    assert run.stdout.strip() == "caught: the timeline cannot be drawn", run.stderr
