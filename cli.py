@@ -1337,34 +1337,31 @@ app.add_typer(git_app, name="git")
 def git_setup(
     global_: Annotated[bool, typer.Option("--global", help="Set up for every repository of this user (git config --global).")] = False,
     check: Annotated[bool, typer.Option("--check", help="Say what is missing; write nothing. Exit 1 when something is.")] = False,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Language of the report, e.g. en, ru (default: en).", show_default=False)] = None,
 ) -> None:
     """Write the .gitattributes lines for plan files and the merge/diff driver entries in git's config.
 
     Idempotent: run it again and nothing changes. Non-plan YAML files under the same
-    pattern are merged and diffed by git as before.
+    pattern are merged and diffed by git as before. In a repository, --check counts
+    what git already has from a --global set-up as present.
 
     Example: roadmap git setup
 
     Example: roadmap git setup --check
     """
-    from roadmap.gitsetup import plan, setup
+    from roadmap.gitsetup import format_check, format_setup, plan, setup
 
     cwd = Path.cwd()
     if check:
-        attributes, items = plan(cwd, global_=global_)
-        missing = [i for i in items if not i.done]
-        for i in missing:
-            where = f"git config {i.key} \"{i.value}\"" if i.what == "config" else f"{attributes}: {i.key}"
-            _echo(f"missing: {where}")
-        if missing:
-            _echo("run: roadmap git setup" + (" --global" if global_ else ""), err=True)
+        attributes, items = plan(cwd, global_=global_, effective=True)
+        report, hint = format_check(attributes, items, global_=global_, lang=lang)
+        _out(report)
+        if hint:
+            _out(hint, err=True)
             raise typer.Exit(1)
-        _echo("roadmap's git drivers are set up")
         return
     attributes, items = setup(cwd, global_=global_)
-    for i in items:
-        where = f"git config {i.key}" if i.what == "config" else f"{attributes}: {i.key}"
-        _echo(("already set: " if i.done else "set: ") + where)
+    _out(format_setup(attributes, items, lang=lang))
 
 
 @command(name="diff", on=git_app, hidden=False)

@@ -259,21 +259,33 @@ def _goals(plan: Roadmap) -> list[Issue]:
 
 
 def _conflicts(plan: Roadmap) -> list[Issue]:
-    """Upgrade conflicts left in the file: valid, but someone has to decide (a warning)."""
+    """Upgrade and merge conflicts left in the file: valid, but someone has to decide (a warning)."""
     issues = []
+    merged = _merge_labels() if plan.conflicts else set()
     for i, c in enumerate(plan.conflicts):
-        what = c.message or f"{c.task + ' ' if c.task else ''}{c.field}: the model and your plan disagree"
-        issues.append(
-            Issue(
-                ("conflicts", i),
-                f"unresolved upgrade conflict: {what}. Your value is kept; to keep it, delete this entry; "
-                "to take the model's, run `roadmap upgrade PLAN --to MODEL --prefer theirs`",
-                severity="warning",
+        if c.model in merged:  # left by `merge-file` (git's merge driver)
+            what = c.message or f"{c.task + ' ' if c.task else ''}{c.field}: the two branches disagree"
+            text = (
+                f"unresolved merge conflict: {what}. This branch's value is kept; to keep it, delete this entry; "
+                "to take the other branch's, set the field to it, then delete the entry"
             )
-        )
+        else:
+            what = c.message or f"{c.task + ' ' if c.task else ''}{c.field}: the model and your plan disagree"
+            text = (
+                f"unresolved upgrade conflict: {what}. Your value is kept; to keep it, delete this entry; "
+                "to take the model's, run `roadmap upgrade PLAN --to MODEL --prefer theirs`"
+            )
+        issues.append(Issue(("conflicts", i), text, severity="warning"))
     for i, dup in _duplicates(c.id for c in plan.conflicts):
         issues.append(Issue(("conflicts", i, "id"), f'duplicate conflict id "{dup}"'))
     return issues
+
+
+def _merge_labels() -> set[str]:
+    """How `merge-file` names the other side in a conflict entry (`model:`), in every language."""
+    from .i18n import catalogue, languages
+
+    return {catalogue(lang)("merge.label") for lang in languages()}
 
 
 def _long_free_values(plan: Roadmap, history_from: int = 0) -> list[Issue]:

@@ -75,18 +75,36 @@ def _attributes_file(cwd: Path, global_: bool) -> Path:
     return Path(top.stdout.strip()) / ".gitattributes"
 
 
-def plan(cwd: Path, *, global_: bool = False) -> tuple[Path, list[Item]]:
-    """What set-up needs, each item marked done or not."""
+def plan(cwd: Path, *, global_: bool = False, effective: bool = False) -> tuple[Path, list[Item]]:
+    """What set-up needs, each item marked done or not.
+
+    `effective` (for `--check` in a repository): an item also counts as done when git
+    already has it from elsewhere (the user's --global set-up), as git would merge and diff
+    with it; `setup` still writes the repository's own entries.
+    """
     scope = "--global" if global_ else "--local"
     items: list[Item] = []
     attributes = _attributes_file(cwd, global_)
     for key, value in wanted_config().items():
-        current = _git("config", scope, "--get", key, cwd=cwd)
-        items.append(Item("config", key, value, current.returncode == 0 and current.stdout.rstrip("\n") == value))
+        done = _config_is(key, value, scope, cwd) or (effective and not global_ and _config_is(key, value, None, cwd))
+        items.append(Item("config", key, value, done))
     present = attributes.read_text(encoding="utf-8").splitlines() if attributes.is_file() else []
-    for line in attribute_lines():
-        items.append(Item("attributes", line, None, line in (p.strip() for p in present)))
+    for line, pattern in zip(attribute_lines(), PATTERNS):
+        done = line in (p.strip() for p in present) or (effective and not global_ and _attributes_apply(pattern, cwd))
+        items.append(Item("attributes", line, None, done))
     return attributes, items
+
+
+def _config_is(key: str, value: str, scope: str | None, cwd: Path) -> bool:
+    current = _git("config", *([scope] if scope else []), "--get", key, cwd=cwd)
+    return current.returncode == 0 and current.stdout.rstrip("\n") == value
+
+
+def _attributes_apply(pattern: str, cwd: Path) -> bool:
+    """git gives a file of this pattern our merge and diff drivers, from whichever attributes file."""
+    probe = pattern.replace("*", "plan")
+    proc = _git("check-attr", "merge", "diff", "--", probe, cwd=cwd)
+    return proc.returncode == 0 and all(f": {name}: {DRIVER}" in proc.stdout for name in ("merge", "diff"))
 
 
 def setup(cwd: Path, *, global_: bool = False) -> tuple[Path, list[Item]]:
@@ -112,14 +130,52 @@ def setup(cwd: Path, *, global_: bool = False) -> tuple[Path, list[Item]]:
     return attributes, items
 
 
+def format_check(attributes: Path, items: list[Item], *, global_: bool = False, lang: str | None = None) -> tuple[str, str]:
+    """`--check`'s report: (what is missing, on stdout; what to run, on stderr)."""
+    from .i18n import catalogue
+
+    t = catalogue(lang)
+    missing = [i for i in items if not i.done]
+    if not missing:
+        return t("gitsetup.ready") + "\n", ""
+    lines = [
+        t("gitsetup.missing_config", name=i.key, value=i.value)
+        if i.what == "config"
+        else t("gitsetup.missing_line", file=attributes, line=i.key)
+        for i in missing
+    ]
+    command = "roadmap git setup" + (" --global" if global_ else "")
+    return "".join(line + "\n" for line in lines), t("gitsetup.run", command=command) + "\n"
+
+
+def format_setup(attributes: Path, items: list[Item], *, lang: str | None = None) -> str:
+    """What `setup` wrote, and what was already right."""
+    from .i18n import catalogue
+
+    t = catalogue(lang)
+    lines = []
+    for i in items:
+        state = "already" if i.done else "set"
+        if i.what == "config":
+            lines.append(t(f"gitsetup.{state}_config", name=i.key))
+        else:
+            lines.append(t(f"gitsetup.{state}_line", file=attributes, line=i.key))
+    return "".join(line + "\n" for line in lines)
+
+
 # ---------------------------------------------------------------------------------------
 # The diff side
 
 
 def textconv(path: Path) -> str:
-    """A plan as one line per field, tasks by id: what `git log -p` compares line by line."""
+    """A plan as one line per field, tasks by id: what `git log -p` compares line by line.
+
+    Tasks, and the other lists of things with ids (directions, stages, conflicts...), give
+    one line per field of each item; a list of records (budget lines, comments, parties,
+    indicators) one line per record, so a line added shows as one line added.
+    """
     from . import store
-    from .diff import normalise
+    from .diff import ID_LISTS, normalise
 
     if not store.looks_like_plan(path):
         return path.read_text(encoding="utf-8", errors="replace")
@@ -128,16 +184,21 @@ def textconv(path: Path) -> str:
     for key, value in data.items():
         if key in ("history", "schema_version"):
             continue
-        if key == "tasks":
-            for task in value:
-                for name, item in task.items():
-                    if name != "id":
-                        out.append(f"{task['id']} {name}: {_flat(item)}")
+        if ((key,) in ID_LISTS or key == "conflicts") and isinstance(value, list):
+            for item in value:
+                label = item["id"] if key == "tasks" else f"{key}.{item['id']}"
+                out += [line for name, field in item.items() if name != "id" for line in _lines(f"{label} {name}", field)]
         elif isinstance(value, dict):
-            out += [f"{key}.{name}: {_flat(item)}" for name, item in value.items()]
+            out += [line for name, item in value.items() for line in _lines(f"{key}.{name}", item)]
         else:
-            out.append(f"{key}: {_flat(value)}")
+            out += _lines(key, value)
     return "\n".join(out) + "\n"
+
+
+def _lines(label: str, value: object) -> list[str]:
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return [f"{label}[{i}]: {_flat(v)}" for i, v in enumerate(value)]
+    return [f"{label}: {_flat(value)}"]
 
 
 def _flat(value: object) -> str:

@@ -80,13 +80,13 @@ class Catalogue:
             raise KeyError(f"no message {key!r} in templates/messages/{DEFAULT}.yaml")
         return text
 
-    def __call__(self, key: str, **values: Any) -> str:
+    def __call__(self, key: str, /, **values: Any) -> str:
         text = self._message(key)
         if isinstance(text, dict):
             raise KeyError(f"message {key!r} depends on a number: use plural()")
         return text.format(**values) if values else text
 
-    def plural(self, key: str, count: int, **values: Any) -> str:
+    def plural(self, key: str, count: int, /, **values: Any) -> str:
         """The form of `key` for `count` ({count} is filled in, written the language's way)."""
         forms = self._own.get(key) if key in self._own else self._fallback.get(key)
         if forms is None:

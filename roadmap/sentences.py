@@ -432,7 +432,7 @@ def _stated_sentence(change: Change, plan: Roadmap, t: Catalogue) -> str | None:
     if path[0] == "overall":
         what = t("change.total_overall")
     else:
-        what = t(f"change.total_{path[0]}", key=path[1] if len(path) > 1 else "")
+        what = t(f"change.total_{path[0]}", name=path[1] if len(path) > 1 else "")
     if value is None:
         return t("change.total_removed", what=what)
     return t("change.total_stated", what=what, amount=_money(plan, value, t))

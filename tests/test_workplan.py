@@ -205,6 +205,22 @@ def test_unknown_category_when_the_plan_lists_them(tmp_path, cli):
     assert "no timeframe" in validate.stderr
 
 
+def test_stated_totals_by_category_direction_and_source_are_told(tmp_path, cli):
+    plan = tmp_path / "wp.yaml"
+    run(cli, "new", plan, "--title", "T", "--start", "2024", "--end", "2026", "--category", "Travel", "--source", "MDG-F")
+    run(cli, "direction", "add", plan, "--id", "OUT1", "--ref", "1", "--name", "Output one")
+    told = [
+        run(cli, "budget", "total", plan, "--amount", "0", *flag).stdout
+        for flag in (("--category", "Travel"), ("--direction", "1"), ("--source", "MDG-F"))
+    ]
+    assert told == [
+        "Stated total of category Travel: US$0.00\n",
+        "Stated total of output OUT1: US$0.00\n",
+        "Stated total of source MDG-F: US$0.00\n",
+    ]
+    assert 'Travel: "0"' in plan.read_text(encoding="utf-8")
+
+
 def test_a_wrong_stated_total_fails_validate_at_its_line(tmp_path, cli):
     text = EXAMPLE.read_text(encoding="utf-8")
     wrong = text.replace('      Training: "94172.05"', '      Training: "94172.50"')
