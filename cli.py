@@ -1324,7 +1324,7 @@ def merge_file_cmd(
     result = merge_file(base, ours, theirs, output)
     text = format_text(result)
     if text:
-        _out(text.rstrip("\n"), err=True)
+        _out(text, err=True)
     if not result.clean:
         raise typer.Exit(1)
 
