@@ -30,6 +30,16 @@ def told(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) -> l
 def describe(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) -> list[str]:
     t = catalogue(lang or plan.meta.language)
     changes = list(changes)
+    # Changes that may merge into one sentence share a task or a goal: look only among those
+    # (a scan of every later change for each made the annex of 10,000 tasks take minutes).
+    goals = [_goal_of(c) if c.task is None else None for c in changes]
+    by_task: dict[str, list[int]] = {}
+    by_goal: dict[Any, list[int]] = {}
+    for i, change in enumerate(changes):
+        if change.task is not None:
+            by_task.setdefault(change.task, []).append(i)
+        elif goals[i] is not None:
+            by_goal.setdefault(goals[i], []).append(i)
     used: set[int] = set()
     out: list[str] = []
     for i, change in enumerate(changes):
@@ -37,12 +47,12 @@ def describe(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) 
             continue
         used.add(i)
         if change.task is None:
-            goal = _goal_of(change)
+            goal = goals[i]
             if goal is not None:  # a goal's reached, date and evidence make one sentence
                 group = {change.path[3]: change}
-                for j in range(i + 1, len(changes)):
+                for j in by_goal[goal]:
                     other = changes[j]
-                    if j not in used and _goal_of(other) == goal and other.path[3] not in group:
+                    if j > i and j not in used and other.path[3] not in group:
                         group[other.path[3]] = other
                         used.add(j)
                 out.append(_goal_sentence(goal, group, plan, t))
@@ -51,17 +61,18 @@ def describe(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) 
             continue
         family = _family(change.field)
         group = {change.field: change}
-        for j in range(i + 1, len(changes)):
+        same_task = [j for j in by_task[change.task] if j > i]
+        for j in same_task:
             other = changes[j]
-            if j not in used and other.task == change.task and other.field in family and other.field not in group:
+            if j not in used and other.field in family and other.field not in group:
                 group[other.field] = other
                 used.add(j)
         kept = None
         if "status_note" in family and group.get("status_note") is not None and group["status_note"].old:
             earlier = group["status_note"].old  # tick --note moved the earlier note into the comments
-            for j in range(i + 1, len(changes)):
+            for j in same_task:
                 other = changes[j]
-                if j not in used and other.task == change.task and _comment_text(other) == earlier:
+                if j not in used and _comment_text(other) == earlier:
                     used.add(j)
                     kept = t("change.note_kept", task=change.task, text=earlier)
                     break
