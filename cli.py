@@ -1305,6 +1305,9 @@ def merge_file_cmd(
     output: Annotated[
         Optional[Path], typer.Option("-o", "--output", help="Write the merged plan here (default: OURS).", show_default=False)
     ] = None,
+    name: Annotated[
+        Optional[str], typer.Option("--name", help="The plan's path in the repository (git's %P), for the report; git's own files are temporary.", show_default=False)
+    ] = None,
 ) -> None:
     """Merge two edited versions of one plan by task id and field (git's merge driver).
 
@@ -1315,14 +1318,14 @@ def merge_file_cmd(
 
     Exit codes: 0 merged cleanly, 1 conflicts left (git stops the merge) or an error.
 
-    Set up with: roadmap git setup (merge.roadmap.driver = roadmap merge-file %O %A %B -o %A)
+    Set up with: roadmap git setup (merge.roadmap.driver = roadmap merge-file %O %A %B -o %A --name %P)
 
     Example: roadmap merge-file base.yaml kg.yaml theirs.yaml -o kg.yaml
     """
     from roadmap.gitmerge import format_text, merge_file
 
     result = merge_file(base, ours, theirs, output)
-    text = format_text(result)
+    text = format_text(result, name=name)
     if text:
         _out(text, err=True)
     if not result.clean:

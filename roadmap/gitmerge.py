@@ -1,7 +1,7 @@
 """Plans in git: a merge driver and a diff driver, thin adapters over `upgrade` and `diff`.
 
 `merge_file(base, ours, theirs, out)` is what git's
-`merge.roadmap.driver = roadmap merge-file %O %A %B -o %A` calls. Two edited versions of
+`merge.roadmap.driver = roadmap merge-file %O %A %B -o %A --name %P` calls. Two edited versions of
 one plan are merged by task id and field with `upgrade`'s three-way machinery (`_Merger`),
 except that every field is merged (both sides are the plan's own, so status, owner and
 comments travel too) and the plan's meta is merged field by field. A field changed
@@ -546,7 +546,8 @@ def _line_merge(base: Path, ours: Path, theirs: Path, out: Path, *, no_base: boo
     return result
 
 
-def format_text(result: FileMerge, lang: str | None = None) -> str:
+def format_text(result: FileMerge, lang: str | None = None, *, name: str | None = None) -> str:
+    """The report, naming the plan `name` (git's %P) rather than git's temporary file."""
     t = catalogue(lang or result.lang)
     lines = []
     for old, new in result.renamed:
@@ -554,7 +555,7 @@ def format_text(result: FileMerge, lang: str | None = None) -> str:
     for task, old, new in result.renumbered:
         lines.append(t("merge.renumbered", old=old, new=new, task=task))
     for c in result.conflicts:
-        lines.append(t("merge.left", id=c.id, message=c.message, file=result.out))
+        lines.append(t("merge.left", id=c.id, message=c.message, file=name or result.out))
     if result.fallback and not result.clean:
-        lines.append(t("merge.no_base" if result.no_base else "merge.lines", file=result.out))
+        lines.append(t("merge.no_base" if result.no_base else "merge.lines", file=name or result.out))
     return "".join(line + "\n" for line in lines)

@@ -37,7 +37,7 @@ def wanted_config() -> dict[str, str]:
     exe = program()
     return {
         f"merge.{DRIVER}.name": "roadmap: merge plans by task id and field",
-        f"merge.{DRIVER}.driver": f"{exe} merge-file %O %A %B -o %A",
+        f"merge.{DRIVER}.driver": f"{exe} merge-file %O %A %B -o %A --name %P",
         f"diff.{DRIVER}.command": f"{exe} git diff",
         f"diff.{DRIVER}.textconv": f"{exe} git textconv",
     }

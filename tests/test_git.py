@@ -65,7 +65,7 @@ def set_up(root: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
         "*.yml merge=roadmap diff=roadmap",
     ]
     assert git(root, "config", "--local", "--get", "merge.roadmap.driver").stdout.rstrip().endswith(
-        "merge-file %O %A %B -o %A"
+        "merge-file %O %A %B -o %A --name %P"
     )
 
 
@@ -287,6 +287,7 @@ def test_a_work_plan_merges_by_activity_and_field(work_repo: Path, cli) -> None:
     assert stopped.returncode != 0
     assert "CONFLICT" in stopped.stdout + stopped.stderr
     assert "conflict C1" in stopped.stdout + stopped.stderr  # the driver says what it left, and where
+    assert "wp.yaml: conflict C1" in stopped.stdout + stopped.stderr  # the plan's name, not git's temporary file
     assert "<<<<<<<" not in plan.read_text(encoding="utf-8")
     merged = store.load(plan).plan
     task = next(t for t in merged.tasks if t.ref == "1.2.1")
