@@ -537,15 +537,19 @@ def splice_changes(
 ) -> tuple[str, dict[str, Any]]:
     """Splice Changes into the text; return the new text and the data it must parse to.
 
+    One after another, as each alone would be spliced; the items they edit (tasks) are
+    found in the text once for the batch (`yamltext.Items`), not once per Change.
     The splices made are appended to `splices` when given (to respell mixed line ends).
     """
     expected = data
+    items = yamltext.Items()
     for change in changes:
         _check_text(change)
-        splice = _splice(text, expected, change)
+        splice, inside = _splice(text, expected, change, items)
         if splices is not None:
             splices.append(splice)
         text = yamltext.apply(text, splice)
+        items.applied(splice, *inside)
         expected = apply_to_data(expected, change)
     return text, expected
 
@@ -569,19 +573,36 @@ def _check_text(change: Change) -> None:
             stack.extend(value)
 
 
-def _splice(text: str, data: dict[str, Any], change: Change) -> yamltext.Splice:
+def _splice(
+    text: str, data: dict[str, Any], change: Change, items: yamltext.Items | None = None
+) -> tuple[yamltext.Splice, tuple[str | None, int | None]]:
+    """The splice of one Change, and the list item it edits inside (key, index) if any."""
+    path = change.path
+    if items is not None and len(path) >= 2 and isinstance(path[0], str) and not (len(path) == 2 and change.new is None):
+        value = data.get(path[0])
+        index = yamltext.resolve_index(value, path[1]) if isinstance(value, list) else None
+        start = items.start(text, data, path[0], index, path[1]) if index is not None else None
+        if start is not None:
+            try:
+                return _splice_at(text, data, change, start), (path[0], index)
+            except EditRefused:
+                items.forget(path[0])  # found the slow way below, which words the refusal
+    return _splice_at(text, data, change, None), (None, None)
+
+
+def _splice_at(text: str, data: dict[str, Any], change: Change, start: Any) -> yamltext.Splice:
     parent = yamltext.get_path(data, change.path[:-1])
     try:
         if change.new is None:
-            return yamltext.splice_delete(text, data, change.path)
+            return yamltext.splice_delete(text, data, change.path, start=start)
         if isinstance(parent, list) and yamltext.resolve_index(parent, change.path[-1]) is None:
-            return yamltext.splice_append(text, data, change.path[:-1], change.new)
+            return yamltext.splice_append(text, data, change.path[:-1], change.new, start=start)
         if parent is None and isinstance(change.path[-1], str) and len(change.path) >= 2:
             # the list or mapping holding it does not exist yet
             if change.old is None and isinstance(change.new, dict) and "id" in change.new:
-                return yamltext.splice_append(text, data, change.path[:-1], change.new)
-            return yamltext.splice_set(text, data, change.path[:-1], {change.path[-1]: change.new})
-        return yamltext.splice_set(text, data, change.path, change.new)
+                return yamltext.splice_append(text, data, change.path[:-1], change.new, start=start)
+            return yamltext.splice_set(text, data, change.path[:-1], {change.path[-1]: change.new}, start=start)
+        return yamltext.splice_set(text, data, change.path, change.new, start=start)
     except yamltext.YamlProblem as exc:
         raise EditRefused(f"cannot apply {change.describe()}: {exc.message}") from None
 
@@ -666,14 +687,21 @@ def commit(
     ] if record else []
     splices: list[yamltext.Splice] = []
     text, expected = splice_changes(doc.text, doc.data, stamped, splices)
-    for entry in history:
+    entries = [entry.new for entry in history]
+    while entries:
+        # all in one splice once the history is a plain block list (the first entry of a
+        # plan without history, or of an unusual layout, goes in alone)
         try:
-            splice = yamltext.splice_append(text, expected, ("history",), entry.new)
+            splice = yamltext.splice_extend(text, expected, "history", entries)
+            batch = entries if splice is not None else entries[:1]
+            if splice is None:
+                splice = yamltext.splice_append(text, expected, ("history",), batch[0])
         except yamltext.YamlProblem as exc:
             raise EditRefused(f"{doc.label}: cannot record the history ({exc.message}); nothing written") from None
         splices.append(splice)
         text = yamltext.apply(text, splice)
-        expected = {**expected, "history": [*(expected.get("history") or []), entry.new]}
+        expected = {**expected, "history": [*(expected.get("history") or []), *batch]}
+        entries = entries[len(batch) :]
     verify(doc, text, expected, splices)
     # Proven equal: go on with `expected`, which shares every untouched part with doc.data,
     # so the process holds one copy of the plan, not two, and validates only what changed.

@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml_rs
 
@@ -946,12 +946,15 @@ def _line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
 
 
-def splice_set(text: str, data: Any, path: Path, value: Any) -> Splice:
-    """Set the value at `path` (adding the key to its mapping if it is missing)."""
-    found = locate(text, data, path)
+def splice_set(text: str, data: Any, path: Path, value: Any, *, start: Any = None) -> Splice:
+    """Set the value at `path` (adding the key to its mapping if it is missing).
+
+    `start`: where `locate` finds the piece holding the path (`Items.start`), else it scans.
+    """
+    found = locate(text, data, path, start=start)
     if found is not None:
         return _replace(text, found, value)
-    parent = locate(text, data, path[:-1])
+    parent = locate(text, data, path[:-1], start=start)
     if parent is None:
         raise YamlProblem(f"cannot find {format_path(path[:-1])} in the file")
     return _insert_key(text, parent, str(path[-1]), value)
@@ -996,9 +999,9 @@ def _insert_key(text: str, parent: Located, key: str, value: Any) -> Splice:
     return Splice(end, end, "\n" + "\n".join(entry))
 
 
-def splice_delete(text: str, data: Any, path: Path) -> Splice:
+def splice_delete(text: str, data: Any, path: Path, *, start: Any = None) -> Splice:
     """Remove a mapping key or a sequence item, with its lines."""
-    found = locate(text, data, path)
+    found = locate(text, data, path, start=start)
     if found is None:
         raise YamlProblem(f"cannot find {format_path(path)} in the file")
     anchor = found.key_node if found.key_node is not None else found.node
@@ -1013,14 +1016,14 @@ def splice_delete(text: str, data: Any, path: Path) -> Splice:
     return Splice(line_start, len(text) if end_line < 0 else end_line + 1, "")
 
 
-def splice_append(text: str, data: Any, path: Path, item: Any) -> Splice:
+def splice_append(text: str, data: Any, path: Path, item: Any, *, start: Any = None) -> Splice:
     """Append an item to the sequence at `path`, creating the key if needed."""
     if len(path) == 1 and isinstance(data, dict) and isinstance(path[0], str):
         return _append_top_level(text, data, path[0], item)
-    found = locate(text, data, path)
+    found = locate(text, data, path, start=start)
     if found is None or not (found.node.id == "sequence" and found.node.value and not found.node.flow_style):
         current = [] if found is None or not isinstance(get_path(data, path), list) else get_path(data, path)
-        return splice_set(text, data, path, [*current, item])
+        return splice_set(text, data, path, [*current, item], start=start)
     seq = found.node
     dash_col = seq.start_mark.column
     last = seq.value[-1]
@@ -1047,6 +1050,112 @@ def _append_top_level(text: str, data: dict[str, Any], key: str, item: Any) -> S
     end = _content_end(text, last.start, last.end)
     lines = _block_lines([item], dash_col)
     return Splice(end, end, "\n" + "\n".join(lines))
+
+
+def splice_extend(text: str, data: dict[str, Any], key: str, items: list[Any]) -> Splice | None:
+    """Append several items to a top-level block sequence in one splice (a command's
+    history entries): the text `splice_append` would give, one item after another.
+    None when the list is empty, missing or not plain block items (append one by one)."""
+    block = top_level_block(text, key)
+    if block is None or not data.get(key) or not items:
+        return None
+    pieces = sequence_items(text, block)
+    if pieces is None:
+        return None
+    last = pieces[-1]
+    dash_col = len(text[last.start : text.find("-", last.start)])
+    end = _content_end(text, last.start, last.end)
+    return Splice(end, end, "\n" + "\n".join(_block_lines(items, dash_col)))
+
+
+class Items:
+    """Where the items of top-level block sequences (tasks:) sit in a text being edited.
+
+    A batch of Changes (a sheet import, an upgrade) splices one after another; finding the
+    item a Change edits would scan the text each time (the block, then its items), and
+    compose the item again. Here each list's items are found once; an edit inside item i
+    moves only the items after it (a Fenwick tree of offsets, so a batch at 50,000 tasks
+    does not walk the list per Change); each item is composed once until it is edited.
+    Anything else (an item added or removed, an edit around the items) forgets that
+    list's items, found again when next asked for.
+    """
+
+    def __init__(self) -> None:
+        self._lists: dict[str, _ItemOffsets] = {}
+        self._nodes: dict[tuple[str, int], Any] = {}
+
+    def start(self, text: str, data: Any, key: str, index: int, step: str | int) -> Callable[[str, Any, Path], tuple[Piece, Any, Path]] | None:
+        """`locate`'s start for paths (key, step, ...) into item `index` of the list `key`
+        (`step`: its id or index); None when that item cannot be cut out on its own (the
+        caller lets `locate` find it)."""
+        offsets = self._lists.get(key)
+        if offsets is None:
+            value = data.get(key) if isinstance(data, dict) else None
+            block = top_level_block(text, key) if isinstance(value, list) else None
+            pieces = sequence_items(text, block) if block is not None else None
+            if pieces is None or len(pieces) != len(value):
+                return None
+            offsets = self._lists[key] = _ItemOffsets([p.start for p in pieces] + [pieces[-1].end])
+        if not 0 <= index < offsets.count:
+            return None
+        piece = Piece(offsets.at(index), offsets.at(index + 1), -1)  # -1: its line is not counted
+        node = self._nodes.get((key, index))
+        if node is None:
+            try:
+                seq = _compose(text[piece.start : piece.end])
+            except YamlProblem:
+                return None
+            if seq is None or len(seq.value) != 1:
+                return None
+            node = self._nodes[(key, index)] = seq.value[0]
+
+        def start(text_: str, data_: Any, path: Path) -> tuple[Piece, Any, Path]:
+            if len(path) >= 2 and path[0] == key and path[1] == step:
+                return piece, node, path[2:]
+            return _start(text_, data_, path)
+
+        return start
+
+    def applied(self, splice: Splice, key: str | None = None, index: int | None = None) -> None:
+        """Move the items along after `splice`; (key, index): the item it edited inside."""
+        delta = len(splice.text) - (splice.end - splice.start)
+        for name, offsets in list(self._lists.items()):
+            if name == key and index is not None:
+                offsets.shift_after(index, delta)
+                self._nodes.pop((name, index), None)
+            elif splice.end < offsets.at(0):
+                offsets.shift_after(-1, delta)
+            elif splice.start > offsets.at(offsets.count):
+                continue
+            else:
+                self.forget(name)
+
+    def forget(self, key: str) -> None:
+        self._lists.pop(key, None)
+        self._nodes = {k: v for k, v in self._nodes.items() if k[0] != key}
+
+
+class _ItemOffsets:
+    """The n + 1 boundaries of n contiguous items, each moved by the edits before it."""
+
+    def __init__(self, bounds: list[int]) -> None:
+        self._base = bounds
+        self.count = len(bounds) - 1
+        self._tree = [0] * (len(bounds) + 1)  # Fenwick tree: boundary j moves by the sum of deltas added at <= j
+
+    def at(self, j: int) -> int:
+        moved, i = 0, j + 1
+        while i > 0:
+            moved += self._tree[i]
+            i -= i & -i
+        return self._base[j] + moved
+
+    def shift_after(self, index: int, delta: int) -> None:
+        """Move every boundary after item `index` (all of them for -1) by delta."""
+        i = index + 2
+        while i < len(self._tree):
+            self._tree[i] += delta
+            i += i & -i
 
 
 def get_path(data: Any, path: Path, default: Any = None) -> Any:

@@ -297,3 +297,83 @@ def test_check_without_warnings_gives_the_same_errors(kg_plan: Path) -> None:
 
     plan = store.load(kg_plan).plan
     assert check(plan, warnings=False) == [i for i in check(plan) if i.severity == "error"]
+
+
+def _random_changes(data: dict, rng: random.Random, count: int) -> list[Change]:
+    """A batch as commands make them: fields set, added and removed inside tasks, items
+    appended to a task's lists, tasks added and removed, other top-level lists and meta."""
+    from roadmap.changes import apply_to_data
+
+    changes: list[Change] = []
+    added = 0
+    for _ in range(count):
+        tasks = data["tasks"]
+        task = rng.choice(tasks)
+        tid = task["id"]
+        kind = rng.randrange(12)
+        if kind == 0:
+            change = Change(("tasks", tid, "status"), task.get("status"), rng.choice(["done", "in_progress", "planned"]))
+        elif kind == 1:
+            change = Change(("tasks", tid, "status_date"), task.get("status_date"), rng.choice([None, "2025-03-01", "2026-01-31"]))
+        elif kind == 2:
+            owner = rng.choice([None, {"name": "A. Usenova"}, {"name": "Нургуль", "organisation": "Ассоциация: креатив", "contact": "n@example.kg"}])
+            change = Change(("tasks", tid, "owner"), task.get("owner"), owner)
+        elif kind == 3:
+            change = Change(("tasks", tid, "title"), task["title"], rng.choice(["A: colon title", "Line one\nline two", "#not a comment", "plain"]))
+        elif kind == 4:
+            comments = task.get("comments")
+            item = {"date": "2026-05-01", "text": f"comment {rng.randrange(99)}: noted"}
+            change = Change(("tasks", tid, "comments", len(comments)), None, item) if comments else Change(("tasks", tid, "comments"), comments, [item])
+        elif kind == 5 and task.get("expected_results"):
+            change = Change(("tasks", tid, "expected_results", len(task["expected_results"])), None, "One more result")
+        elif kind == 6 and task.get("success_indicators"):
+            first = task["success_indicators"][0]
+            new = {"text": first if isinstance(first, str) else first["text"], "values": [{"date": "2026-05-01", "actual": "3"}]}
+            change = Change(("tasks", tid, "success_indicators", 0), first, new)
+        elif kind == 7:
+            added += 1
+            new_task = {"id": f"KG-FIN-{90 + added}", "direction": "FIN", "stage": "S2", "title": f"Added {added}", "year_start": 1, "year_end": 2, "status": "planned", "origin": "added"}
+            change = Change(("tasks", new_task["id"]), None, new_task)
+        elif kind == 8 and len(tasks) > 10:
+            change = Change(("tasks", tid), task, None)
+        elif kind == 9:
+            change = Change(("meta", "title"), data["meta"]["title"], f"Title {rng.randrange(99)}")
+        elif kind == 10:
+            direction = rng.choice(data["directions"])
+            change = Change(("directions", direction["id"], "name"), direction["name"], f"Name {rng.randrange(99)}")
+        elif kind == 11 and task.get("persons_involved"):
+            change = Change(("tasks", tid, "persons_involved"), task["persons_involved"], None)
+        else:
+            continue
+        if change.old == change.new:
+            continue
+        changes.append(change)
+        data = apply_to_data(data, change)
+    return changes
+
+
+def test_a_batch_of_changes_splices_as_each_change_alone_would(kg_plan: Path) -> None:
+    """splice_changes finds the tasks once for the whole batch (an import of hundreds of
+    rows): the text, the splices and the data are exactly those of splicing each Change
+    on its own, one after another, on plans with comments between and inside tasks."""
+    base = kg_plan.read_text(encoding="utf-8")
+    base = base.replace("\n  - id: DAT-2\n", "\n  # data tasks, revised in the spring\n\n  - id: DAT-2\n", 1)
+    base = base.replace("\n    status: planned\n", "\n    status: planned  # to confirm\n    # the owner comes later\n", 3)
+    kg_plan.write_text(base, encoding="utf-8")
+    doc = store.load(kg_plan)
+    for seed in range(20):
+        rng = random.Random(seed)
+        changes = _random_changes(doc.data, rng, rng.randint(1, 40))
+        splices: list[yamltext.Splice] = []
+        text, expected = store.splice_changes(doc.text, doc.data, changes, splices)
+        one_by_one, data, alone = doc.text, doc.data, []
+        from roadmap.changes import apply_to_data
+
+        for change in changes:
+            splice = store._splice_at(one_by_one, data, change, None)
+            alone.append(splice)
+            one_by_one = yamltext.apply(one_by_one, splice)
+            data = apply_to_data(data, change)
+        assert text == one_by_one, seed
+        assert splices == alone, seed
+        assert expected == data == yamltext.parse(text), seed
