@@ -334,6 +334,7 @@ def compute(doc: Document, sheet: Sheet, *, today: dt.date, lang: str | None = N
     found = Found()
     base, _since = base_plan(doc, sheet.identity)
     known = {task.id: task for task in plan.tasks}
+    data_of = {item["id"]: item for item in doc.data["tasks"]}
     base_tasks = {task.id: i for i, task in enumerate(base.tasks)} if base is not None else {k: i for i, k in enumerate(known)}
     seen: dict[str, int] = {}
     taken = set(known)
@@ -361,7 +362,9 @@ def compute(doc: Document, sheet: Sheet, *, today: dt.date, lang: str | None = N
             continue
         ours = cells(plan, task, t)
         was = None
-        if base is not None:
+        if base is plan:
+            was = ours  # the plan has not changed since the export
+        elif base is not None:
             if task_id in base_tasks:
                 was = cells(base, base.tasks[base_tasks[task_id]], t)
             else:
@@ -369,7 +372,7 @@ def compute(doc: Document, sheet: Sheet, *, today: dt.date, lang: str | None = N
         elif sheet.identity is None:
             was = ours
         try:
-            changes, conflicts = _task_changes(doc, task, row, ours, was, t, today)
+            changes, conflicts = _task_changes(doc, task, data_of[task_id], row, ours, was, t, today)
         except _Bad as bad:
             found.refused.append(Refusal(r, bad.column, bad.message))
             continue
@@ -385,12 +388,11 @@ def compute(doc: Document, sheet: Sheet, *, today: dt.date, lang: str | None = N
 
 
 def _task_changes(
-    doc: Document, task: Any, row: dict[str, Any], ours: dict[str, Any], was: dict[str, Any] | None,
-    t: Catalogue, today: dt.date,
+    doc: Document, task: Any, task_data: dict[str, Any], row: dict[str, Any], ours: dict[str, Any],
+    was: dict[str, Any] | None, t: Catalogue, today: dt.date,
 ) -> tuple[list[Change], list[str]]:
-    """Which cells the sheet changed (taken), which both changed (conflicts)."""
-    from .yamltext import get_path
-
+    """Which cells the sheet changed (taken), which both changed (conflicts); `task_data`:
+    the task as plain data."""
     wanted: dict[str, Any] = {}
     conflicts: list[str] = []
     for key, theirs in row.items():
@@ -398,26 +400,32 @@ def _task_changes(
             if theirs != "":
                 wanted[key] = theirs
             continue
-        mine, then = _comparable(ours[key]), _comparable(was[key]) if was is not None else None
-        if _comparable(theirs) == mine or _comparable(theirs) == then:
-            continue  # the sheet did not change it, or says what the plan says
+        said = _comparable(theirs)
+        mine = _comparable(ours[key])
+        if said == mine:
+            continue  # the sheet says what the plan says
+        then = mine if was is ours else _comparable(was[key]) if was is not None else None
+        if said == then:
+            continue  # the sheet did not change it
         if then is not None and mine != then:
             conflicts.append(
                 f'{task.id} {column_title(t, key)}: changed in the plan (to "{mine}") and in the sheet '
-                f'(to "{_comparable(theirs)}") since the export; the plan\'s value is kept'
+                f'(to "{said}") since the export; the plan\'s value is kept'
             )
             continue
         if then is None:  # no base to tell who changed it
             conflicts.append(
-                f'{task.id} {column_title(t, key)}: the plan says "{mine}", the sheet "{_comparable(theirs)}", and the plan '
+                f'{task.id} {column_title(t, key)}: the plan says "{mine}", the sheet "{said}", and the plan '
                 "changed outside roadmap since the export; the plan's value is kept"
             )
             continue
         column = BY_KEY[key]
         if not column.editable:
-            raise _Bad(key, f'"{_comparable(theirs)}": this column is not for editing here (it was "{mine}")')
+            raise _Bad(key, f'"{said}": this column is not for editing here (it was "{mine}")')
         wanted[key] = theirs
-    data = get_path(doc.data, ("tasks", task.id))
+    if not wanted:
+        return [], conflicts
+    data = task_data
     changes: list[Change] = []
 
     def put(field: str, new: Any) -> None:
