@@ -581,7 +581,8 @@ def _splice(
     if items is not None and len(path) >= 2 and isinstance(path[0], str) and not (len(path) == 2 and change.new is None):
         value = data.get(path[0])
         index = yamltext.resolve_index(value, path[1]) if isinstance(value, list) else None
-        start = items.start(text, data, path[0], index, path[1]) if index is not None else None
+        field = path[2] if len(path) > 2 else None
+        start = items.start(text, data, path[0], index, path[1], field) if index is not None else None
         if start is not None:
             try:
                 return _splice_at(text, data, change, start), (path[0], index)

@@ -1073,24 +1073,28 @@ class Items:
 
     A batch of Changes (a sheet import, an upgrade) splices one after another; finding the
     item a Change edits would scan the text each time (the block, then its items), and
-    compose the item again. Here each list's items are found once; an edit inside item i
+    compose the whole item. Here each list's items are found once; an edit inside item i
     moves only the items after it (a Fenwick tree of offsets, so a batch at 50,000 tasks
-    does not walk the list per Change); each item is composed once until it is edited.
-    Anything else (an item added or removed, an edit around the items) forgets that
-    list's items, found again when next asked for.
+    does not walk the list per Change). Anything else (an item added or removed, an edit
+    around the items) forgets that list's items, found again when next asked for.
+
+    An edit of one field of an item composes only the entries it can touch (`_entries`):
+    the first (the dash's line), the field's own, and the last (after which a missing
+    field is added); ruamel's composer is most of an edit's time.
     """
 
     def __init__(self) -> None:
         self._lists: dict[str, _ItemOffsets] = {}
-        self._nodes: dict[tuple[str, int], Any] = {}
 
-    def start(self, text: str, data: Any, key: str, index: int, step: str | int) -> Callable[[str, Any, Path], tuple[Piece, Any, Path]] | None:
-        """`locate`'s start for paths (key, step, ...) into item `index` of the list `key`
-        (`step`: its id or index); None when that item cannot be cut out on its own (the
-        caller lets `locate` find it)."""
+    def start(
+        self, text: str, data: Any, key: str, index: int, step: str | int, field: str | int | None = None
+    ) -> Callable[[str, Any, Path], tuple[Piece, Any, Path]] | None:
+        """`locate`'s start for paths (key, step, field, ...) into item `index` of the list
+        `key` (`step`: its id or index; `field`: None for the whole item); None when that
+        item cannot be cut out on its own (the caller lets `locate` find it)."""
         offsets = self._lists.get(key)
+        value = data.get(key) if isinstance(data, dict) else None
         if offsets is None:
-            value = data.get(key) if isinstance(data, dict) else None
             block = top_level_block(text, key) if isinstance(value, list) else None
             pieces = sequence_items(text, block) if block is not None else None
             if pieces is None or len(pieces) != len(value):
@@ -1099,18 +1103,20 @@ class Items:
         if not 0 <= index < offsets.count:
             return None
         piece = Piece(offsets.at(index), offsets.at(index + 1), -1)  # -1: its line is not counted
-        node = self._nodes.get((key, index))
-        if node is None:
-            try:
-                seq = _compose(text[piece.start : piece.end])
-            except YamlProblem:
-                return None
-            if seq is None or len(seq.value) != 1:
-                return None
-            node = self._nodes[(key, index)] = seq.value[0]
+        item_text = text[piece.start : piece.end]
+        view = _entries(item_text, value[index], field) if isinstance(field, str) else None
+        try:
+            seq = _compose(view[0] if view is not None else item_text)
+        except YamlProblem:
+            return None
+        if seq is None or seq.id != "sequence" or len(seq.value) != 1:
+            return None
+        node = seq.value[0]
+        if view is not None and (node.id != "mapping" or [k.value for k, _ in node.value] != view[1]):
+            return None
 
         def start(text_: str, data_: Any, path: Path) -> tuple[Piece, Any, Path]:
-            if len(path) >= 2 and path[0] == key and path[1] == step:
+            if len(path) >= 2 and path[0] == key and path[1] == step and (len(path) == 2 or path[2] == field):
                 return piece, node, path[2:]
             return _start(text_, data_, path)
 
@@ -1122,7 +1128,6 @@ class Items:
         for name, offsets in list(self._lists.items()):
             if name == key and index is not None:
                 offsets.shift_after(index, delta)
-                self._nodes.pop((name, index), None)
             elif splice.end < offsets.at(0):
                 offsets.shift_after(-1, delta)
             elif splice.start > offsets.at(offsets.count):
@@ -1132,7 +1137,53 @@ class Items:
 
     def forget(self, key: str) -> None:
         self._lists.pop(key, None)
-        self._nodes = {k: v for k, v in self._nodes.items() if k[0] != key}
+
+
+_ENTRY_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]|$)")
+
+
+def _entries(item: str, data: Any, field: str) -> tuple[str, list[str]] | None:
+    """An item's text with only the entries an edit of `field` can touch, every other
+    character a space, and the keys kept; None unless the item is a plain block mapping
+    whose key lines ("key:" at one column, the first after the dash) are exactly the keys
+    of its data, in order.
+
+    Kept: the first entry (the dash's line) and the last (a missing field is added after
+    it), the field's own entry with the comment lines below it, and the entry after it (a
+    block value ends where the next token starts). Every kept node then has the marks it
+    has in the whole item, which is what the splices are computed from."""
+    if not isinstance(data, dict) or not data:
+        return None
+    lines = item.split("\n")
+    dash = re.match(r"( *)- +", lines[0])
+    if dash is None:
+        return None
+    column = dash.end()
+    rows: list[int] = []  # the line of each entry
+    names: list[str] = []
+    for i, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip(" ")) if i else column
+        if i and (not line.strip() or line.lstrip().startswith("#") or indent > column):
+            continue
+        if indent != column:
+            return None
+        match = _ENTRY_KEY.match(line, column)
+        if match is None:
+            return None
+        rows.append(i)
+        names.append(match.group(1))
+    if names != list(data):
+        return None
+    keep = {0, len(names) - 1}
+    if field in names:
+        at = names.index(field)
+        # and the entry after it: where a block value ends is where the next token starts
+        keep.update(k for k in (at, at + 1) if k < len(names))
+    kept_lines = set()
+    for k in keep:
+        kept_lines.update(range(rows[k], rows[k + 1] if k + 1 < len(rows) else len(lines)))
+    masked = "\n".join(line if i in kept_lines else " " * len(line) for i, line in enumerate(lines))
+    return masked, [names[k] for k in sorted(keep)]
 
 
 class _ItemOffsets:

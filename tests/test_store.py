@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import random
 import signal
@@ -299,7 +300,7 @@ def test_check_without_warnings_gives_the_same_errors(kg_plan: Path) -> None:
     assert check(plan, warnings=False) == [i for i in check(plan) if i.severity == "error"]
 
 
-def _random_changes(data: dict, rng: random.Random, count: int) -> list[Change]:
+def _random_changes(data: dict, rng: random.Random, count: int, favoured: list[str] = ()) -> list[Change]:
     """A batch as commands make them: fields set, added and removed inside tasks, items
     appended to a task's lists, tasks added and removed, other top-level lists and meta."""
     from roadmap.changes import apply_to_data
@@ -308,9 +309,11 @@ def _random_changes(data: dict, rng: random.Random, count: int) -> list[Change]:
     added = 0
     for _ in range(count):
         tasks = data["tasks"]
-        task = rng.choice(tasks)
+        ids = [t["id"] for t in tasks]
+        chosen = [tid for tid in favoured if tid in ids]
+        task = tasks[ids.index(rng.choice(chosen))] if chosen and rng.random() < 0.5 else rng.choice(tasks)
         tid = task["id"]
-        kind = rng.randrange(12)
+        kind = rng.randrange(15)
         if kind == 0:
             change = Change(("tasks", tid, "status"), task.get("status"), rng.choice(["done", "in_progress", "planned"]))
         elif kind == 1:
@@ -343,6 +346,12 @@ def _random_changes(data: dict, rng: random.Random, count: int) -> list[Change]:
             change = Change(("directions", direction["id"], "name"), direction["name"], f"Name {rng.randrange(99)}")
         elif kind == 11 and task.get("persons_involved"):
             change = Change(("tasks", tid, "persons_involved"), task["persons_involved"], None)
+        elif kind == 12 and task.get("box"):
+            change = Change(("tasks", tid, "box", "text"), task["box"]["text"], f"Box {rng.randrange(99)}")
+        elif kind == 13:
+            change = Change(("tasks", tid, "year_end"), task.get("year_end"), rng.choice([3, 4, 5]))
+        elif kind == 14:
+            change = Change(("tasks", tid, "status_note"), task.get("status_note"), rng.choice([None, "a note", "two\nlines"]))
         else:
             continue
         if change.old == change.new:
@@ -359,11 +368,43 @@ def test_a_batch_of_changes_splices_as_each_change_alone_would(kg_plan: Path) ->
     base = kg_plan.read_text(encoding="utf-8")
     base = base.replace("\n  - id: DAT-2\n", "\n  # data tasks, revised in the spring\n\n  - id: DAT-2\n", 1)
     base = base.replace("\n    status: planned\n", "\n    status: planned  # to confirm\n    # the owner comes later\n", 3)
+    layouts = {  # hand-written layouts, each in its own task
+        "EDU-1": [("    title: ", "    title: |-\n      Train creative entrepreneurs\n      in two cohorts\n\n    # the box follows\nBOX")],
+        "EDU-2": [("    persons_involved:\n      - Working group\n      - CCAN\n", "    persons_involved:\n    - Working group\n    - CCAN\n   \n")],
+        "EDU-3": [("    year_end: ", "    \"year_end\": ")],
+        "EDU-4": [("    expected_results:\n      - ", "    expected_results: [\n        ")],
+        "CUL-1": [("    box:\n", "    box: {text: Culture box, order: 1}\nBOXGONE")],
+        "CUL-2": [("    direction: CUL\n", "    direction: CUL\n      \n")],
+        "DAT-1": [("    status:", "    status_note: |\n      kept as it is\n\n    status:")],
+    }
+    for tid, edits in layouts.items():
+        at = base.index(f"  - id: {tid}\n")
+        end = base.index("\n  - id: ", at + 1)
+        item = base[at:end]
+        for old, new in edits:
+            if old == "    title: ":
+                line = item[item.index(old) :].split("\n", 1)[0]
+                item = item.replace(line + "\n", new.replace("BOX", ""), 1)
+            elif new.endswith("BOXGONE"):
+                box_at = item.index(old)
+                box_end = item.index("    year_start", box_at)
+                item = item[:box_at] + new.removesuffix("BOXGONE") + item[box_end:]
+            elif old == "    expected_results:\n      - ":  # a flow list over several lines
+                head, rest = item[: item.index(old)], item[item.index(old) + len("    expected_results:\n") :]
+                results = []
+                while rest.startswith("      - "):
+                    line, rest = rest.split("\n", 1)
+                    results.append(line.removeprefix("      - "))
+                item = head + new + ",\n        ".join(json.dumps(r) for r in results) + "\n      ]\n" + rest
+            else:
+                assert old in item, (tid, old)
+                item = item.replace(old, new, 1)
+        base = base[:at] + item + base[end:]
     kg_plan.write_text(base, encoding="utf-8")
     doc = store.load(kg_plan)
     for seed in range(20):
         rng = random.Random(seed)
-        changes = _random_changes(doc.data, rng, rng.randint(1, 40))
+        changes = _random_changes(doc.data, rng, rng.randint(1, 40), list(layouts))
         splices: list[yamltext.Splice] = []
         text, expected = store.splice_changes(doc.text, doc.data, changes, splices)
         one_by_one, data, alone = doc.text, doc.data, []
