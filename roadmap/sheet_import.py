@@ -452,6 +452,8 @@ def _task_changes(
         put("status_note", _clean(wanted["status_note"], "status_note") or None)
     if status is Status.not_needed and not (data.get("status_note") or wanted.get("status_note")):
         raise _Bad("status", 'a task that is not needed needs a reason: write it in the status note column')
+    if status is Status.not_needed and (_clean(wanted["owner"], "owner") if "owner" in wanted else ours["owner"]):
+        raise _Bad("status", "a task that is not needed has no owner: empty its responsible person, organisation and contact in this row")
     if {"owner", "organisation", "contact"} & set(wanted):
         values = {k: _clean(wanted[k], k) if k in wanted else _comparable(ours[k]) for k in ("owner", "organisation", "contact")}
         if not values["owner"] and (values["organisation"] or values["contact"]):
@@ -464,6 +466,10 @@ def _task_changes(
             if values["contact"]:
                 owner["contact"] = values["contact"]
         put("owner", owner)
+    if "lead" in wanted:
+        put("lead", _clean(wanted["lead"], "lead") or None)
+    if "parties" in wanted:
+        put("parties", _parties(wanted["parties"]) or None)
     if "expected_results" in wanted:
         results = [line.strip() for line in _clean(wanted["expected_results"], "expected_results").split("\n") if line.strip()]
         put("expected_results", results or None if data.get("expected_results") is None else results)
@@ -484,6 +490,22 @@ def _task_changes(
             else Change(("tasks", task.id, "comments"), comments, [item])
         )
     return changes, conflicts
+
+
+def _parties(value: Any) -> list[dict[str, str]]:
+    """One party a line, "Name: role" or "Name", as the export writes them."""
+    parties = []
+    for line in _clean(value, "parties").split("\n"):
+        name, _, role = line.partition(":")
+        if not name.strip():
+            if role.strip():
+                raise _Bad("parties", f'"{line.strip()}": write the name of the party before the colon')
+            continue
+        party = {"name": name.strip()}
+        if role.strip():
+            party["role"] = role.strip()
+        parties.append(party)
+    return parties
 
 
 def _actuals(task: Any, data: dict[str, Any], theirs: Any, ours: str, today: dt.date) -> list[Change]:
@@ -573,6 +595,10 @@ def _new_task(
         task.update(span)
     elif not plan.meta.start:
         task["year_start"] = task["year_end"] = 1
+    if row.get("lead"):
+        task["lead"] = _clean(row["lead"], "lead")
+    if row.get("parties") and _parties(row["parties"]):
+        task["parties"] = _parties(row["parties"])
     status = _status(row["status"], t) if row.get("status") else Status.planned
     task["status"] = status.value
     if status is not Status.planned:
@@ -601,6 +627,8 @@ def _timeframe(plan: Roadmap, value: Any) -> dict[str, Any] | None:
     if not text:
         return None
     parts = [p.strip() for p in re.split(r"\s*[\u2013\u2014]\s*|\s+-\s+|(?<=\d{4})-(?=\d{4}$)", text) if p.strip()]
+    if len(parts) > 1 and re.fullmatch(r"\d{4}-(Q[1-4]|\d{2})", parts[0]) and re.fullmatch(r"Q[1-4]|\d{2}", parts[-1]):
+        parts[-1] = f"{parts[0][:4]}-{parts[-1]}"  # "2009-Q2–Q4", as the export writes a span within a year
     try:
         if plan.meta.start:
             first = plan_period(plan, parts[0], "timeframe", "sheet")
@@ -663,6 +691,6 @@ def import_sheet(
 
     edit = store.edit(path, run, command="import-sheet", dry_run=dry_run, today=today)
     edit.notes += notes
-    edit.warnings += [f"conflict: {c}" for c in conflicts]
     edit.warnings += [f"skipped: {s}" for s in skipped]
+    edit.conflicts = conflicts  # type: ignore[attr-defined]  # cells not imported: the command line lists them last
     return edit
