@@ -1079,8 +1079,7 @@ class Items:
     around the items) forgets that list's items, found again when next asked for.
 
     An edit of one field of an item composes only the entries it can touch (`_entries`):
-    the first (the dash's line), the field's own, and the last (after which a missing
-    field is added); ruamel's composer is most of an edit's time.
+    ruamel's composer is most of an edit's time.
     """
 
     def __init__(self) -> None:
@@ -1094,8 +1093,11 @@ class Items:
         item cannot be cut out on its own (the caller lets `locate` find it)."""
         offsets = self._lists.get(key)
         value = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(value, list):
+            self.forget(key)
+            return None
         if offsets is None:
-            block = top_level_block(text, key) if isinstance(value, list) else None
+            block = top_level_block(text, key)
             pieces = sequence_items(text, block) if block is not None else None
             if pieces is None or len(pieces) != len(value):
                 return None

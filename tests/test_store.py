@@ -418,3 +418,17 @@ def test_a_batch_of_changes_splices_as_each_change_alone_would(kg_plan: Path) ->
         assert text == one_by_one, seed
         assert splices == alone, seed
         assert expected == data == yamltext.parse(text), seed
+
+
+def test_history_entries_go_in_as_one_splice_with_the_text_of_one_by_one(kg_plan: Path) -> None:
+    doc = store.load(kg_plan)
+    entries = [{"date": "2026-05-01", "command": "import-sheet", "step": 9, "task": f"DAT-{i}", "field": "status", "old": None, "new": "done"} for i in (1, 2, 3)]
+    splice = yamltext.splice_extend(doc.text, doc.data, "history", entries)
+    assert splice is not None
+    text, data = doc.text, doc.data
+    for entry in entries:
+        text = yamltext.apply(text, yamltext.splice_append(text, data, ("history",), entry))
+        data = {**data, "history": [*data["history"], entry]}
+    assert yamltext.apply(doc.text, splice) == text
+    assert yamltext.parse(text) == data
+    assert yamltext.splice_extend(doc.text, {**doc.data, "history": []}, "history", entries) is None  # the first entry goes in alone
