@@ -32,6 +32,10 @@ def describe(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) 
     changes = list(changes)
     used: set[int] = set()
     out: list[str] = []
+    of_task: dict[str, list[int]] = {}  # each task's Changes in order: grouping looks only at those
+    for i, change in enumerate(changes):
+        if change.task is not None:
+            of_task.setdefault(change.task, []).append(i)
     for i, change in enumerate(changes):
         if i in used:
             continue
@@ -51,17 +55,18 @@ def describe(changes: Iterable[Change], plan: Roadmap, lang: str | None = None) 
             continue
         family = _family(change.field)
         group = {change.field: change}
-        for j in range(i + 1, len(changes)):
+        later = [j for j in of_task[change.task] if j > i]
+        for j in later:
             other = changes[j]
-            if j not in used and other.task == change.task and other.field in family and other.field not in group:
+            if j not in used and other.field in family and other.field not in group:
                 group[other.field] = other
                 used.add(j)
         kept = None
         if "status_note" in family and group.get("status_note") is not None and group["status_note"].old:
             earlier = group["status_note"].old  # tick --note moved the earlier note into the comments
-            for j in range(i + 1, len(changes)):
+            for j in later:
                 other = changes[j]
-                if j not in used and other.task == change.task and _comment_text(other) == earlier:
+                if j not in used and _comment_text(other) == earlier:
                     used.add(j)
                     kept = t("change.note_kept", task=change.task, text=earlier)
                     break
@@ -405,8 +410,16 @@ def _owner(value: Any) -> str:
     return f"{value.get('name')} ({org})" if org else str(value.get("name"))
 
 
+_TASKS: list[Any] = [None, None, {}]  # the last plan asked about, its task list, and its tasks by id
+
+
 def _task(plan: Roadmap, task_id: str) -> Any:
-    return next((x for x in plan.tasks if x.id == task_id), None)
+    if _TASKS[0] is not plan or _TASKS[1] is not plan.tasks or len(_TASKS[2]) > len(plan.tasks):
+        by_id: dict[str, Any] = {}  # a command words hundreds of Changes on one plan
+        for x in plan.tasks:
+            by_id.setdefault(x.id, x)
+        _TASKS[:] = [plan, plan.tasks, by_id]
+    return _TASKS[2].get(task_id)
 
 
 def _direction_name(plan: Roadmap, direction_id: Any) -> str:

@@ -339,11 +339,17 @@ def compute(doc: Document, sheet: Sheet, *, today: dt.date, lang: str | None = N
     seen: dict[str, int] = {}
     taken = set(known)
     new_boxes: dict[str, int] = {}
+    added: dict[str, Any] | None = None
     for r, row in sheet.rows:
         task_id = _text(row.get("id", "")).strip()
         if not task_id:
             if any(_comparable(v) for k, v in row.items()):
-                same = next((x for x in plan.tasks if _fold(x.title) == _fold(row.get("title")) and x.origin.value == "added"), None)
+                if added is None:  # the plan's own tasks by title, found once
+                    added = {}
+                    for x in plan.tasks:
+                        if x.origin.value == "added":
+                            added.setdefault(_fold(x.title), x)
+                same = added.get(_fold(row.get("title")))
                 if same is not None:  # the same sheet imported again
                     found.notes.append(f"row {r}: the plan already has {same.id} \u201c{same.title}\u201d; not added again")
                     continue

@@ -16,7 +16,7 @@ import re
 import stat
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -537,21 +537,20 @@ def splice_changes(
 ) -> tuple[str, dict[str, Any]]:
     """Splice Changes into the text; return the new text and the data it must parse to.
 
-    One after another, as each alone would be spliced; the items they edit (tasks) are
-    found in the text once for the batch (`yamltext.Items`), not once per Change.
+    One after another, as each alone would be spliced. An edit inside a task, or a task
+    appended, is made in that task's own text (`yamltext.Batch`): a batch of hundreds of
+    Changes (a sheet import) then costs the tasks it touches, not the whole plan each time.
     The splices made are appended to `splices` when given (to respell mixed line ends).
     """
     expected = data
-    items = yamltext.Items()
+    batch = yamltext.Batch(text)
     for change in changes:
         _check_text(change)
-        splice, inside = _splice(text, expected, change, items)
+        splice, at = _splice_in(batch, expected, change)
         if splices is not None:
             splices.append(splice)
-        text = yamltext.apply(text, splice)
-        items.applied(splice, *inside)
-        expected = apply_to_data(expected, change)
-    return text, expected
+        expected = apply_to_data(expected, at)
+    return batch.text, expected
 
 
 def _check_text(change: Change) -> None:
@@ -573,22 +572,33 @@ def _check_text(change: Change) -> None:
             stack.extend(value)
 
 
-def _splice(
-    text: str, data: dict[str, Any], change: Change, items: yamltext.Items | None = None
-) -> tuple[yamltext.Splice, tuple[str | None, int | None]]:
-    """The splice of one Change, and the list item it edits inside (key, index) if any."""
+def _splice_in(batch: yamltext.Batch, data: dict[str, Any], change: Change) -> tuple[yamltext.Splice, Change]:
+    """Splice one Change into the batch's text; return the splice (of the whole text) and
+    the Change with the item it edits given by its place in the list (found once)."""
     path = change.path
-    if items is not None and len(path) >= 2 and isinstance(path[0], str) and not (len(path) == 2 and change.new is None):
-        value = data.get(path[0])
-        index = yamltext.resolve_index(value, path[1]) if isinstance(value, list) else None
-        field = path[2] if len(path) > 2 else None
-        start = items.start(text, data, path[0], index, path[1], field) if index is not None else None
-        if start is not None:
-            try:
-                return _splice_at(text, data, change, start), (path[0], index)
-            except EditRefused:
-                items.forget(path[0])  # found the slow way below, which words the refusal
-    return _splice_at(text, data, change, None), (None, None)
+    if len(path) >= 2 and isinstance(path[0], str) and isinstance(data.get(path[0]), list):
+        key = path[0]
+        index = batch.index(data, key, path[1])
+        if index is None and len(path) == 2 and change.new is not None:
+            appended = batch.append(data, key, change.new)
+            if appended is not None:
+                return appended, replace(change, path=(key, len(data[key])))
+        elif index is not None and not (len(path) == 2 and change.new is None):
+            field = path[2] if len(path) > 2 else None
+            found = batch.item(data, key, index, field)
+            if found is not None:
+                item_text, offset, start = found
+                at = replace(change, path=(key, index, *path[2:])) if len(path) > 2 else change
+                try:
+                    local = _splice_at(item_text, data, at, start)
+                except EditRefused:
+                    pass  # spliced into the whole text below, which words the refusal
+                else:
+                    batch.edit_item(key, index, local, renamed=field in (None, "id"))
+                    return yamltext.Splice(offset + local.start, offset + local.end, local.text), at
+    splice = _splice_at(batch.text, data, change, None)
+    batch.replace(splice)
+    return splice, change
 
 
 def _splice_at(text: str, data: dict[str, Any], change: Change, start: Any) -> yamltext.Splice:
