@@ -1165,7 +1165,7 @@ class Batch:
         return Splice(at, at, inserted)
 
     def _cut_out(self, key: str, items: list[Any]) -> _Cut | None:
-        if self._cut is not None and self._cut.key == key:
+        if self._cut is not None and self._cut.key == key and len(self._cut.pieces) == len(items):
             return self._cut
         text = self.text
         block = top_level_block(text, key)
