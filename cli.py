@@ -1265,7 +1265,7 @@ def import_sheet(
 
     edit = run(plan, file, dry_run=dry_run, skip_bad_rows=skip_bad_rows)
     _report(edit, dry_run)
-    conflicts = getattr(edit, "conflicts", [])
+    conflicts = edit.conflicts
     if conflicts:
         for conflict in conflicts:
             _warn(f"conflict: {conflict}")

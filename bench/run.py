@@ -756,7 +756,7 @@ def main() -> None:
     parser.add_argument("--sizes", default=None, help="comma-separated task counts (default 30,1000,10000,50000)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per cell after one warm-up (default 5)")
     parser.add_argument("--quick", action="store_true", help="sizes 30,1000 only")
-    parser.add_argument("--only", default=None, help="comma-separated command names, e.g. validate,tick")
+    parser.add_argument("--only", default=None, help="comma-separated command names, e.g. validate,tick (export and import-sheet also pick their work-plan rows)")
     parser.add_argument("--no-floors", action="store_true", help="skip python, typer, check-jsonschema, PyYAML")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds before a run is killed (default 180)")
     parser.add_argument("--slow", type=float, default=60.0, help="a warm-up longer than this gets 3 runs (default 60)")

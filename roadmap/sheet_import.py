@@ -698,5 +698,5 @@ def import_sheet(
     edit = store.edit(path, run, command="import-sheet", dry_run=dry_run, today=today)
     edit.notes += notes
     edit.warnings += [f"skipped: {s}" for s in skipped]
-    edit.conflicts = conflicts  # type: ignore[attr-defined]  # cells not imported: the command line lists them last
+    edit.conflicts = conflicts  # cells not imported: the command line lists them last
     return edit
