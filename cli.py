@@ -1252,14 +1252,29 @@ def import_sheet(
     """Read an edited export back into the plan, one change per line, all or nothing.
 
     Rows match by id; a row without an id is a new task. A cell the plan also changed
-    since the export is reported as a conflict and not written. Anything that cannot be
-    read is refused with its sheet, row and column, and nothing is written.
+    since the export is reported as a conflict and not written; the sheet's other changes
+    are. Anything that cannot be read is refused with its sheet, row and column, and
+    nothing is written.
+
+    Exit codes: 0 imported (or nothing to import), 3 imported except the conflicts listed
+    last, 1 nothing written (a refused row, an unreadable file or plan).
 
     Example: roadmap import-sheet kg.yaml kg-tasks.xlsx --dry-run
     """
     from roadmap.sheet_import import import_sheet as run
 
-    _report(run(plan, file, dry_run=dry_run, skip_bad_rows=skip_bad_rows), dry_run)
+    edit = run(plan, file, dry_run=dry_run, skip_bad_rows=skip_bad_rows)
+    _report(edit, dry_run)
+    conflicts = edit.conflicts
+    if conflicts:
+        for conflict in conflicts:
+            _warn(f"conflict: {conflict}")
+        taken = "would be written" if dry_run else "were written"
+        _warn(
+            f"{len(conflicts)} conflict(s) not imported: those cells keep the plan's value; the sheet's other "
+            f"changes {taken}. Decide each one and edit the plan, or export a fresh sheet."
+        )
+        raise typer.Exit(3)
 
 
 class ReportFormat(str, Enum):

@@ -21,6 +21,13 @@ lines, dependencies and a history of ticks. The 30-task size is the model itself
 `kg.yaml`, a plan made from it with `roadmap init`). Machines here are noisy and shared:
 compare ratios and growth from one run, not seconds across runs.
 
+`export` and `import-sheet` run on the country plan of each size and, as "export work
+plan" and "import-sheet work plan", on the example work plan (data/examples/
+joint_programme.yaml: quarters, budget lines, lead agencies) grown to the same number of
+activities (`--only export,import-sheet` picks both). The sheet imported is the plan's
+export edited as people send it back (`edit_sheet`: about 15% of the rows changed, 1%
+new rows), made once before the runs; each run imports it into a fresh copy of the plan.
+
 Commands the installed version lacks (a format its help does not list) are skipped, so
 the same script measures older and newer versions.
 """
@@ -46,6 +53,7 @@ from typing import Any, Callable
 
 AS_OF = "2026-06-30"
 MODEL = 30  # the size that stands for the embedded model
+EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "examples" / "joint_programme.yaml"
 
 
 # ---------------------------------------------------------------------------------------
@@ -249,6 +257,140 @@ def make_plan(seed_text: str, template: list[dict[str, Any]], n: int, changed: f
     return text, ids
 
 
+def grow_work_plan(seed_text: str, n: int) -> str:
+    """The example work plan (a UN joint programme's, in quarters, with budget lines)
+    grown to n activities: its 12 activities varied over more quarters and regions,
+    with budgets, statuses, owners, comments and some indicators. The stated budget
+    totals are left out (they would no longer add up)."""
+    import yaml  # PyYAML: only to read the seed's activities
+
+    template = yaml.load(seed_text, Loader=yaml.CSafeLoader)["tasks"]
+    refs = {d["id"]: d.get("ref") or str(d["number"]) for d in yaml.load(seed_text, Loader=yaml.CSafeLoader)["directions"]}
+    measured = next(t["success_indicators"] for t in template if t.get("success_indicators"))
+    counter: dict[str, int] = {}
+    for t in template:
+        counter[t["direction"]] = max(counter.get(t["direction"], 0), int(t["id"].rsplit("-", 1)[1]))
+    lines: list[str] = []
+    for i in range(n - len(template)):
+        base = template[i % len(template)]
+        d = base["direction"]
+        counter[d] += 1
+        k = counter[d]
+        region = REGIONS[i % len(REGIONS)]
+        first = 1 + i % 4
+        last = min(4, first + i % 3)
+        task: dict[str, Any] = {
+            "id": f"{d}-{k}",
+            "ref": f"{refs[d]}.{k}",
+            "direction": d,
+            "title": f"{base['title']} ({region}, round {i // len(template) + 1})",
+            "target": base.get("target") or "Done",
+            "box": {"text": f"{base['box']['text']} ({region})", "order": k},
+            "start": f"2009-Q{first}",
+            "end": f"2009-Q{last}",
+            "lead": base["lead"],
+            "parties": [dict(p) for p in base.get("parties") or []],
+            "budget": [
+                {**line, "amount": f"{float(line['amount']) + (i % 50) * 10:.2f}"} for line in base.get("budget") or []
+            ],
+        }
+        status = STATUSES[i % len(STATUSES)]
+        if status == "not_needed":
+            status = "planned"
+        task["status"] = status
+        if status != "planned":
+            task["status_date"] = dt.date(2009, 3 * first, 1 + i % 28)
+        task["owner"] = {"name": base["owner"]["name"]} if base.get("owner") else {"name": "Programme unit"}
+        if i % 6 == 0:
+            task["success_indicators"] = [{k2: v for k2, v in item.items() if k2 != "values"} for item in measured]
+        if i % 5 == 0:
+            task["comments"] = [{"date": dt.date(2009, 3 * first, 2), "by": "Programme officer", "text": f"Partners in {region} confirmed"}]
+        if i % 25 == 0:
+            lines.append(f"  # {region}: activities added at the mid-year review")
+        lines.extend(emit([task], 2))
+    text = re.sub(r"\n  # The totals.*?\n(?=directions:)", "\n", seed_text, flags=re.S)
+    text = re.sub(r"\n  stated:\n(?:    .*\n|      .*\n)*", "\n", text)
+    _, tasks_end = block_end(text, "tasks")
+    return text[:tasks_end].rstrip("\n") + "\n" + "\n".join(lines) + "\n" + text[tasks_end:]
+
+
+# The English headers of `roadmap export` (the plans here are in English).
+SHEET_COLUMNS = {
+    "Id": "id", "Direction": "direction", "Stage": "stage", "Task": "title", "Status": "status",
+    "Status date": "status_date", "Status note": "status_note", "Responsible person": "owner",
+    "Organisation": "organisation", "Contact": "contact", "Expected results": "expected_results",
+    "Indicators": "indicators", "Latest actual value": "actual", "Budget (amount | category | source)": "budget", "New comment": "new_comment",
+}
+
+
+def edit_sheet(exported: Path, edited: Path) -> str:
+    """The exported workbook as people send it back: about 15% of the rows edited (statuses,
+    owners, contacts, comments, actual values, titles, results, budget amounts) and 1% new
+    rows, saved with openpyxl as a person's Excel would. Returns a summary."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(exported)
+    sheet = book.worksheets[0]
+    col = {SHEET_COLUMNS[c.value]: c.column for c in sheet[1] if c.value in SHEET_COLUMNS}
+    last = sheet.max_row
+    while last > 1 and not sheet.cell(last, col["id"]).value:
+        last -= 1
+    kinds = ["status", "owner", "new_comment", "actual", "title", "budget", "contact", "expected_results"]
+    done: dict[str, int] = {}
+    for r in range(2, last + 1):
+        if r % 7 != 3:
+            continue
+        kind = kinds[(r // 7) % len(kinds)]
+
+        def get(key: str) -> str:
+            value = sheet.cell(r, col[key]).value
+            return "" if value is None else str(value)
+
+        def put(key: str, value: Any) -> None:
+            sheet.cell(r, col[key], value=value)
+
+        if kind == "actual":
+            if not get("indicators"):
+                kind = "new_comment"
+            else:  # a new value for every indicator of the task
+                put("actual", "\n".join(f"{line.split(':', 1)[0]}: {12 + r % 30}" for line in get("indicators").split("\n")))
+        if kind == "budget":
+            if not get("budget"):
+                kind = "status"
+            else:
+                first, *rest = get("budget").split("\n")
+                number, body = first.split(":", 1)
+                amount, bar, tail = body.partition("|")
+                put("budget", "\n".join([f"{number}: {float(amount) + 250:.2f} {bar}{tail}", *rest]))
+        if kind == "status":
+            put("status", "in progress" if get("status") == "done" else "done")
+        elif kind == "owner":
+            put("owner", f"Responsible {r}")
+            put("organisation", "Ministry of Culture" if r % 2 else "Creative Industries Association")
+        elif kind == "contact":
+            if not get("owner"):
+                put("owner", f"Focal point {r}")
+            put("contact", f"focal{r}@example.org")
+        elif kind == "new_comment":
+            put("new_comment", f"Reviewed at the quarterly meeting (row {r}); on track")
+        elif kind == "title":
+            put("title", get("title") + " (revised)")
+        elif kind == "expected_results":
+            put("expected_results", (get("expected_results") + "\n" if get("expected_results") else "") + "Results shared with the regions")
+        done[kind] = done.get(kind, 0) + 1
+    for k in range(max(1, (last - 1) // 100)):
+        source = 2 + (k * 37) % (last - 1)
+        r = sheet.max_row + 1
+        sheet.cell(r, col["direction"], value=sheet.cell(source, col["direction"]).value)
+        if sheet.cell(source, col["stage"]).value:
+            sheet.cell(r, col["stage"], value=sheet.cell(source, col["stage"]).value)
+        sheet.cell(r, col["title"], value=f"Regional pilot proposed at the review, number {k + 1}")
+        sheet.cell(r, col["owner"], value="Working group")
+        done["new row"] = done.get("new row", 0) + 1
+    book.save(edited)
+    return ", ".join(f"{v} {k}" for k, v in done.items())
+
+
 # ---------------------------------------------------------------------------------------
 # What is measured
 
@@ -261,6 +403,9 @@ class Command:
     needs: tuple[str, ...] = ()  # words the installed help must contain: ("render green-paper", "pdf")
     fresh_copy: bool = False
     fresh_dir: bool = False
+    family: str = ""  # --only NAME also picks this row ("export" picks "export work plan")
+    copy_of: str = "kg"  # the plan that {copy} is a fresh copy of
+    sheet: str = ""  # the plan whose edited export {sheet} is (made before the runs, not timed)
 
 
 COMMANDS = [
@@ -278,7 +423,12 @@ COMMANDS = [
     Command("render green-paper pdf", ["render", "green-paper", "{plan}", "--format", "pdf", "-o", "{out}.pdf"], needs=("render green-paper", "pdf")),
     Command("publish", ["publish", "{plan}", "-o", "{out}-site", "--force"], sizes=lambda n: n <= 1000, fresh_dir=True),
     Command("export", ["export", "{kg}", "-o", "{out}-export.xlsx"], needs=("", "export")),
-    Command("import-sheet", ["import-sheet", "{copy}", "{out}-export.xlsx"], needs=("", "import-sheet"), fresh_copy=True),
+    Command("import-sheet", ["import-sheet", "{copy}", "{sheet}"], needs=("", "import-sheet"), fresh_copy=True, sheet="kg"),
+    Command("export work plan", ["export", "{wp}", "-o", "{out}-wp-export.xlsx"], needs=("", "export"), family="export"),
+    Command(
+        "import-sheet work plan", ["import-sheet", "{copy}", "{sheet}"], needs=("", "import-sheet"),
+        fresh_copy=True, family="import-sheet", copy_of="wp", sheet="wp",
+    ),
 ]
 
 FLOOR_PYTHON = "python -c pass"
@@ -358,6 +508,11 @@ class Bench:
             sys.stderr.write(made.stderr)
             task = made.stdout.strip()
             self.plans[n] = {"plan": str(a), "file": str(a), "kg": str(a), "plan_b": str(b), "task": task}
+        for n in sizes:  # the example work plan (quarters, budget lines) grown to n activities
+            wp = self.work / f"wp-{n}.yaml"
+            if EXAMPLE.is_file():
+                subprocess.run([sys.executable, __file__, "--work-plan", str(n), str(EXAMPLE), str(wp)], capture_output=True, text=True, check=True)
+            self.plans[n]["wp"] = str(wp) if wp.is_file() else ""
 
     # -- measuring ------------------------------------------------------------------------
 
@@ -396,6 +551,23 @@ class Bench:
         app.write_text(TYPER_APP, encoding="utf-8")
         self.measure(FLOOR_TYPER, MODEL, lambda k: [py, str(app), "--name", "bench"])
 
+    def edited_sheet(self, n: int, which: str) -> tuple[str, str]:
+        """The export of plan `which` ("kg" or "wp") of size n as people send it back
+        (`edit_sheet`), made once and not timed; with what went wrong, if anything."""
+        edited = self.work / f"sheet-{which}-{n}-edited.xlsx"
+        if edited.exists():
+            return str(edited), ""
+        exported = self.work / f"sheet-{which}-{n}.xlsx"
+        made = subprocess.run([self.roadmap, "export", self.plans[n][which], "-o", str(exported)], cwd=self.work, capture_output=True, text=True, check=False)
+        if made.returncode != 0:
+            return "", f"export failed: {made.stderr.strip()[-300:]}"
+        # in a child process, as the plans are made (this process stays small)
+        made = subprocess.run([sys.executable, __file__, "--edit-sheet", str(exported), str(edited)], capture_output=True, text=True, check=False)
+        if made.returncode != 0:
+            return "", f"editing the sheet failed: {made.stderr.strip()[-300:]}"
+        print(f"  (sheet of {which} {n}: {made.stdout.strip()})", file=sys.stderr)
+        return str(edited), ""
+
     def floors(self, sizes: list[int]) -> None:
         py = sys.executable
         checker = tool("check-jsonschema")
@@ -412,17 +584,27 @@ class Bench:
             paths = self.plans[n]
             print(f"size {n}:", file=sys.stderr)
             for command in COMMANDS:
-                if only and command.name not in only or not command.sizes(n):
+                if only and not ({command.name, command.family} & only) or not command.sizes(n):
                     continue
                 if command.needs and not self.has(*command.needs):
                     self.cells.append(Cell(command.name, n, skipped="not in this version"))
                     continue
+                if ("{wp}" in command.argv or "wp" in (command.copy_of, command.sheet)) and not paths["wp"]:
+                    self.cells.append(Cell(command.name, n, skipped=f"no {EXAMPLE.name} beside this script"))
+                    continue
                 out = str(self.work / f"out-{n}")
                 copy = self.work / f"copy-{n}.yaml"
-                source = paths["kg"]
+                source = paths[command.copy_of]
+                sheet = ""
+                if command.sheet:
+                    sheet, problem = self.edited_sheet(n, command.sheet)
+                    if problem:
+                        self.cells.append(Cell(command.name, n, skipped="no sheet to import", note=problem))
+                        print(f"  {command.name:<28} {n:>6}  no sheet to import: {problem}", file=sys.stderr)
+                        continue
 
-                def argv(k: int, command: Command = command, out: str = out, copy: Path = copy) -> list[str]:
-                    values = {**paths, "out": out, "copy": str(copy)}
+                def argv(k: int, command: Command = command, out: str = out, copy: Path = copy, sheet: str = sheet) -> list[str]:
+                    values = {**paths, "out": out, "copy": str(copy), "sheet": sheet}
                     words = [w.format(**values) for w in command.argv]
                     return [self.roadmap, *(w for w in words if w != "")]
 
@@ -563,11 +745,18 @@ def main() -> None:
         n, seed, a, b = sys.argv[2:6]
         generate(int(n), Path(seed), Path(a), Path(b))
         return
+    if sys.argv[1:2] == ["--work-plan"]:
+        n, seed, out = sys.argv[2:5]
+        Path(out).write_text(grow_work_plan(Path(seed).read_text(encoding="utf-8"), int(n)), encoding="utf-8")
+        return
+    if sys.argv[1:2] == ["--edit-sheet"]:
+        print(edit_sheet(Path(sys.argv[2]), Path(sys.argv[3])))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=None, help="comma-separated task counts (default 30,1000,10000,50000)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per cell after one warm-up (default 5)")
     parser.add_argument("--quick", action="store_true", help="sizes 30,1000 only")
-    parser.add_argument("--only", default=None, help="comma-separated command names, e.g. validate,tick")
+    parser.add_argument("--only", default=None, help="comma-separated command names, e.g. validate,tick (export and import-sheet also pick their work-plan rows)")
     parser.add_argument("--no-floors", action="store_true", help="skip python, typer, check-jsonschema, PyYAML")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds before a run is killed (default 180)")
     parser.add_argument("--slow", type=float, default=60.0, help="a warm-up longer than this gets 3 runs (default 60)")

@@ -87,7 +87,8 @@ class Edit(list):  # list[Change]
     A list, so callers that only count or inspect Changes need nothing else; `plan` lets
     the command line word them as sentences (calendar years, direction names), and
     `notes` says what the command did besides (why a task moved along), `warnings` what
-    the user may want to fix (a step now starting before the one it follows ends).
+    the user may want to fix (a step now starting before the one it follows ends),
+    `conflicts` what it left as it was because two sides changed it (import-sheet).
     """
 
     def __init__(
@@ -101,6 +102,7 @@ class Edit(list):  # list[Change]
         self.plan = plan
         self.notes: list[str] = list(notes or [])
         self.warnings: list[str] = list(warnings or [])
+        self.conflicts: list[str] = []
 
 
 def _short(value: Any) -> str:

@@ -159,6 +159,11 @@ def _task_sentence(task: str, group: dict[str, Change], plan: Roadmap, t: Catalo
             return t("change.owner_set", task=task, owner=_owner(c.new))
         if c.new is None:
             return t("change.owner_cleared", task=task, old=_owner(c.old))
+        if _owner(c.old) == _owner(c.new) and isinstance(c.new, dict):  # the same person: their contact changed
+            contact = c.new.get("contact")
+            if contact:
+                return t("change.owner_contact", task=task, owner=_owner(c.new), contact=contact)
+            return t("change.owner_contact_removed", task=task, owner=_owner(c.new), old=(c.old or {}).get("contact"))
         return t("change.owner_changed", task=task, old=_owner(c.old), new=_owner(c.new))
     if first == "title":
         return t("change.title", task=task, old=c.old, new=c.new)
@@ -166,7 +171,7 @@ def _task_sentence(task: str, group: dict[str, Change], plan: Roadmap, t: Catalo
         return t("change.box", task=task, old=c.old, new=c.new)
     if first == "box.order" and c.old is not None and c.new is not None:
         return t("change.box_order", task=task, old=c.old, new=c.new)
-    if first in ("expected_results", "success_indicators", "persons_involved", "international_examples"):
+    if first in ("expected_results", "success_indicators", "persons_involved", "international_examples", "parties"):
         return t("change.list_revised", what=t(f"field.{first}"), task=task, changes=_list_change(c, t))
     return None
 
@@ -215,6 +220,14 @@ def _money(plan: Roadmap, amount: Any, t: Catalogue) -> str:
 def _item_sentence(holder: str, c: Change, plan: Roadmap, t: Catalogue) -> str | None:
     """A budget line, a comment, an indicator or an indicator's value added (tasks and directions)."""
     root = c.path[2]
+    if root == "budget" and len(c.path) == 5 and c.path[4] == "amount" and c.old is not None and c.new is not None:
+        found = _task(plan, c.task) if c.task else None
+        index = c.path[3]
+        line = found.budget[index] if found is not None and isinstance(index, int) and 0 <= index < len(found.budget) else None
+        return t(
+            "change.budget_amount", task=holder, number=index + 1 if isinstance(index, int) else "?",
+            category=line.category if line is not None else "?", old=_money(plan, c.old, t), new=_money(plan, c.new, t),
+        )
     if root == "budget" and len(c.path) <= 4:
         out = []
         for line in _items(c):
@@ -250,8 +263,8 @@ def _item_sentence(holder: str, c: Change, plan: Roadmap, t: Catalogue) -> str |
 
 def _list_change(c: Change, t: Catalogue) -> str:
     """What a revised list gained and lost, each item quoted (items are sentences with their own stops)."""
-    old = [_text(v) for v in c.old or []]
-    new = [_text(v) for v in c.new or []]
+    old = [_item_text(v) for v in c.old or []]
+    new = [_item_text(v) for v in c.new or []]
     parts = []
     added = [x for x in new if x not in old]
     removed = [x for x in old if x not in new]
@@ -260,6 +273,13 @@ def _list_change(c: Change, t: Catalogue) -> str:
     if removed:
         parts.append(t("change.list_removed", items=_quoted(removed)))
     return "; ".join(parts) or t("change.list_reordered")
+
+
+def _item_text(value: Any) -> str:
+    """An item of a revised list: a responsible party with its role, else its text."""
+    if isinstance(value, dict) and set(value) <= {"name", "role"} and "name" in value:
+        return f"{value['name']} ({value['role']})" if value.get("role") else str(value["name"])
+    return _text(value)
 
 
 def _quoted(items: list[str]) -> str:
@@ -396,8 +416,16 @@ def _owner(value: Any) -> str:
     return f"{value.get('name')} ({org})" if org else str(value.get("name"))
 
 
+_TASKS: list[Any] = [None, None, {}]  # the last plan asked about, its task list, and its tasks by id
+
+
 def _task(plan: Roadmap, task_id: str) -> Any:
-    return next((x for x in plan.tasks if x.id == task_id), None)
+    if _TASKS[0] is not plan or _TASKS[1] is not plan.tasks or len(_TASKS[2]) > len(plan.tasks):
+        by_id: dict[str, Any] = {}  # a command words hundreds of Changes on one plan
+        for x in plan.tasks:
+            by_id.setdefault(x.id, x)
+        _TASKS[:] = [plan, plan.tasks, by_id]
+    return _TASKS[2].get(task_id)
 
 
 def _direction_name(plan: Roadmap, direction_id: Any) -> str:

@@ -334,15 +334,22 @@ def compute(doc: Document, sheet: Sheet, *, today: dt.date, lang: str | None = N
     found = Found()
     base, _since = base_plan(doc, sheet.identity)
     known = {task.id: task for task in plan.tasks}
+    data_of = {item["id"]: item for item in doc.data["tasks"]}
     base_tasks = {task.id: i for i, task in enumerate(base.tasks)} if base is not None else {k: i for i, k in enumerate(known)}
     seen: dict[str, int] = {}
     taken = set(known)
     new_boxes: dict[str, int] = {}
+    added: dict[str, Any] | None = None
     for r, row in sheet.rows:
         task_id = _text(row.get("id", "")).strip()
         if not task_id:
             if any(_comparable(v) for k, v in row.items()):
-                same = next((x for x in plan.tasks if _fold(x.title) == _fold(row.get("title")) and x.origin.value == "added"), None)
+                if added is None:  # the plan's own tasks by title, found once
+                    added = {}
+                    for x in plan.tasks:
+                        if x.origin.value == "added":
+                            added.setdefault(_fold(x.title), x)
+                same = added.get(_fold(row.get("title")))
                 if same is not None:  # the same sheet imported again
                     found.notes.append(f"row {r}: the plan already has {same.id} \u201c{same.title}\u201d; not added again")
                     continue
@@ -361,7 +368,9 @@ def compute(doc: Document, sheet: Sheet, *, today: dt.date, lang: str | None = N
             continue
         ours = cells(plan, task, t)
         was = None
-        if base is not None:
+        if base is plan:
+            was = ours  # the plan has not changed since the export
+        elif base is not None:
             if task_id in base_tasks:
                 was = cells(base, base.tasks[base_tasks[task_id]], t)
             else:
@@ -369,7 +378,7 @@ def compute(doc: Document, sheet: Sheet, *, today: dt.date, lang: str | None = N
         elif sheet.identity is None:
             was = ours
         try:
-            changes, conflicts = _task_changes(doc, task, row, ours, was, t, today)
+            changes, conflicts = _task_changes(doc, task, data_of[task_id], row, ours, was, t, today)
         except _Bad as bad:
             found.refused.append(Refusal(r, bad.column, bad.message))
             continue
@@ -385,12 +394,11 @@ def compute(doc: Document, sheet: Sheet, *, today: dt.date, lang: str | None = N
 
 
 def _task_changes(
-    doc: Document, task: Any, row: dict[str, Any], ours: dict[str, Any], was: dict[str, Any] | None,
-    t: Catalogue, today: dt.date,
+    doc: Document, task: Any, task_data: dict[str, Any], row: dict[str, Any], ours: dict[str, Any],
+    was: dict[str, Any] | None, t: Catalogue, today: dt.date,
 ) -> tuple[list[Change], list[str]]:
-    """Which cells the sheet changed (taken), which both changed (conflicts)."""
-    from .yamltext import get_path
-
+    """Which cells the sheet changed (taken), which both changed (conflicts); `task_data`:
+    the task as plain data."""
     wanted: dict[str, Any] = {}
     conflicts: list[str] = []
     for key, theirs in row.items():
@@ -398,26 +406,32 @@ def _task_changes(
             if theirs != "":
                 wanted[key] = theirs
             continue
-        mine, then = _comparable(ours[key]), _comparable(was[key]) if was is not None else None
-        if _comparable(theirs) == mine or _comparable(theirs) == then:
-            continue  # the sheet did not change it, or says what the plan says
+        said = _comparable(theirs)
+        mine = _comparable(ours[key])
+        if said == mine:
+            continue  # the sheet says what the plan says
+        then = mine if was is ours else _comparable(was[key]) if was is not None else None
+        if said == then:
+            continue  # the sheet did not change it
         if then is not None and mine != then:
             conflicts.append(
                 f'{task.id} {column_title(t, key)}: changed in the plan (to "{mine}") and in the sheet '
-                f'(to "{_comparable(theirs)}") since the export; the plan\'s value is kept'
+                f'(to "{said}") since the export; the plan\'s value is kept'
             )
             continue
         if then is None:  # no base to tell who changed it
             conflicts.append(
-                f'{task.id} {column_title(t, key)}: the plan says "{mine}", the sheet "{_comparable(theirs)}", and the plan '
+                f'{task.id} {column_title(t, key)}: the plan says "{mine}", the sheet "{said}", and the plan '
                 "changed outside roadmap since the export; the plan's value is kept"
             )
             continue
         column = BY_KEY[key]
         if not column.editable:
-            raise _Bad(key, f'"{_comparable(theirs)}": this column is not for editing here (it was "{mine}")')
+            raise _Bad(key, f'"{said}": this column is not for editing here (it was "{mine}")')
         wanted[key] = theirs
-    data = get_path(doc.data, ("tasks", task.id))
+    if not wanted:
+        return [], conflicts
+    data = task_data
     changes: list[Change] = []
 
     def put(field: str, new: Any) -> None:
@@ -444,6 +458,8 @@ def _task_changes(
         put("status_note", _clean(wanted["status_note"], "status_note") or None)
     if status is Status.not_needed and not (data.get("status_note") or wanted.get("status_note")):
         raise _Bad("status", 'a task that is not needed needs a reason: write it in the status note column')
+    if status is Status.not_needed and (_clean(wanted["owner"], "owner") if "owner" in wanted else ours["owner"]):
+        raise _Bad("status", "a task that is not needed has no owner: empty its responsible person, organisation and contact in this row")
     if {"owner", "organisation", "contact"} & set(wanted):
         values = {k: _clean(wanted[k], k) if k in wanted else _comparable(ours[k]) for k in ("owner", "organisation", "contact")}
         if not values["owner"] and (values["organisation"] or values["contact"]):
@@ -456,6 +472,10 @@ def _task_changes(
             if values["contact"]:
                 owner["contact"] = values["contact"]
         put("owner", owner)
+    if "lead" in wanted:
+        put("lead", _clean(wanted["lead"], "lead") or None)
+    if "parties" in wanted:
+        put("parties", _parties(wanted["parties"]) or None)
     if "expected_results" in wanted:
         results = [line.strip() for line in _clean(wanted["expected_results"], "expected_results").split("\n") if line.strip()]
         put("expected_results", results or None if data.get("expected_results") is None else results)
@@ -476,6 +496,22 @@ def _task_changes(
             else Change(("tasks", task.id, "comments"), comments, [item])
         )
     return changes, conflicts
+
+
+def _parties(value: Any) -> list[dict[str, str]]:
+    """One party a line, "Name: role" or "Name", as the export writes them."""
+    parties = []
+    for line in _clean(value, "parties").split("\n"):
+        name, _, role = line.partition(":")
+        if not name.strip():
+            if role.strip():
+                raise _Bad("parties", f'"{line.strip()}": write the name of the party before the colon')
+            continue
+        party = {"name": name.strip()}
+        if role.strip():
+            party["role"] = role.strip()
+        parties.append(party)
+    return parties
 
 
 def _actuals(task: Any, data: dict[str, Any], theirs: Any, ours: str, today: dt.date) -> list[Change]:
@@ -565,6 +601,10 @@ def _new_task(
         task.update(span)
     elif not plan.meta.start:
         task["year_start"] = task["year_end"] = 1
+    if row.get("lead"):
+        task["lead"] = _clean(row["lead"], "lead")
+    if row.get("parties") and _parties(row["parties"]):
+        task["parties"] = _parties(row["parties"])
     status = _status(row["status"], t) if row.get("status") else Status.planned
     task["status"] = status.value
     if status is not Status.planned:
@@ -593,6 +633,8 @@ def _timeframe(plan: Roadmap, value: Any) -> dict[str, Any] | None:
     if not text:
         return None
     parts = [p.strip() for p in re.split(r"\s*[\u2013\u2014]\s*|\s+-\s+|(?<=\d{4})-(?=\d{4}$)", text) if p.strip()]
+    if len(parts) > 1 and re.fullmatch(r"\d{4}-(Q[1-4]|\d{2})", parts[0]) and re.fullmatch(r"Q[1-4]|\d{2}", parts[-1]):
+        parts[-1] = f"{parts[0][:4]}-{parts[-1]}"  # "2009-Q2–Q4", as the export writes a span within a year
     try:
         if plan.meta.start:
             first = plan_period(plan, parts[0], "timeframe", "sheet")
@@ -655,6 +697,6 @@ def import_sheet(
 
     edit = store.edit(path, run, command="import-sheet", dry_run=dry_run, today=today)
     edit.notes += notes
-    edit.warnings += [f"conflict: {c}" for c in conflicts]
     edit.warnings += [f"skipped: {s}" for s in skipped]
+    edit.conflicts = conflicts  # cells not imported: the command line lists them last
     return edit

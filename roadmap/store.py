@@ -16,7 +16,7 @@ import re
 import stat
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -537,17 +537,20 @@ def splice_changes(
 ) -> tuple[str, dict[str, Any]]:
     """Splice Changes into the text; return the new text and the data it must parse to.
 
+    One after another, as each alone would be spliced. An edit inside a task, or a task
+    appended, is made in that task's own text (`yamltext.Batch`): a batch of hundreds of
+    Changes (a sheet import) then costs the tasks it touches, not the whole plan each time.
     The splices made are appended to `splices` when given (to respell mixed line ends).
     """
     expected = data
+    batch = yamltext.Batch(text)
     for change in changes:
         _check_text(change)
-        splice = _splice(text, expected, change)
+        splice, at = _splice_in(batch, expected, change)
         if splices is not None:
             splices.append(splice)
-        text = yamltext.apply(text, splice)
-        expected = apply_to_data(expected, change)
-    return text, expected
+        expected = apply_to_data(expected, at)
+    return batch.text, expected
 
 
 def _check_text(change: Change) -> None:
@@ -569,19 +572,48 @@ def _check_text(change: Change) -> None:
             stack.extend(value)
 
 
-def _splice(text: str, data: dict[str, Any], change: Change) -> yamltext.Splice:
+def _splice_in(batch: yamltext.Batch, data: dict[str, Any], change: Change) -> tuple[yamltext.Splice, Change]:
+    """Splice one Change into the batch's text; return the splice (of the whole text) and
+    the Change with the item it edits given by its place in the list (found once)."""
+    path = change.path
+    if len(path) >= 2 and isinstance(path[0], str) and isinstance(data.get(path[0]), list):
+        key = path[0]
+        index = batch.index(data, key, path[1])
+        if index is None and len(path) == 2 and change.new is not None:
+            appended = batch.append(data, key, change.new)
+            if appended is not None:
+                return appended, replace(change, path=(key, len(data[key])))
+        elif index is not None and not (len(path) == 2 and change.new is None):
+            field = path[2] if len(path) > 2 else None
+            found = batch.item(data, key, index, field)
+            if found is not None:
+                item_text, offset, start = found
+                at = replace(change, path=(key, index, *path[2:])) if len(path) > 2 else change
+                try:
+                    local = _splice_at(item_text, data, at, start)
+                except EditRefused:
+                    pass  # spliced into the whole text below, which words the refusal
+                else:
+                    batch.edit_item(key, index, local, renamed=field in (None, "id"))
+                    return yamltext.Splice(offset + local.start, offset + local.end, local.text), at
+    splice = _splice_at(batch.text, data, change, None)
+    batch.replace(splice)
+    return splice, change
+
+
+def _splice_at(text: str, data: dict[str, Any], change: Change, start: Any) -> yamltext.Splice:
     parent = yamltext.get_path(data, change.path[:-1])
     try:
         if change.new is None:
-            return yamltext.splice_delete(text, data, change.path)
+            return yamltext.splice_delete(text, data, change.path, start=start)
         if isinstance(parent, list) and yamltext.resolve_index(parent, change.path[-1]) is None:
-            return yamltext.splice_append(text, data, change.path[:-1], change.new)
+            return yamltext.splice_append(text, data, change.path[:-1], change.new, start=start)
         if parent is None and isinstance(change.path[-1], str) and len(change.path) >= 2:
             # the list or mapping holding it does not exist yet
             if change.old is None and isinstance(change.new, dict) and "id" in change.new:
-                return yamltext.splice_append(text, data, change.path[:-1], change.new)
-            return yamltext.splice_set(text, data, change.path[:-1], {change.path[-1]: change.new})
-        return yamltext.splice_set(text, data, change.path, change.new)
+                return yamltext.splice_append(text, data, change.path[:-1], change.new, start=start)
+            return yamltext.splice_set(text, data, change.path[:-1], {change.path[-1]: change.new}, start=start)
+        return yamltext.splice_set(text, data, change.path, change.new, start=start)
     except yamltext.YamlProblem as exc:
         raise EditRefused(f"cannot apply {change.describe()}: {exc.message}") from None
 
@@ -666,14 +698,21 @@ def commit(
     ] if record else []
     splices: list[yamltext.Splice] = []
     text, expected = splice_changes(doc.text, doc.data, stamped, splices)
-    for entry in history:
+    entries = [entry.new for entry in history]
+    while entries:
+        # all in one splice once the history is a plain block list (the first entry of a
+        # plan without history, or of an unusual layout, goes in alone)
         try:
-            splice = yamltext.splice_append(text, expected, ("history",), entry.new)
+            splice = yamltext.splice_extend(text, expected, "history", entries)
+            batch = entries if splice is not None else entries[:1]
+            if splice is None:
+                splice = yamltext.splice_append(text, expected, ("history",), batch[0])
         except yamltext.YamlProblem as exc:
             raise EditRefused(f"{doc.label}: cannot record the history ({exc.message}); nothing written") from None
         splices.append(splice)
         text = yamltext.apply(text, splice)
-        expected = {**expected, "history": [*(expected.get("history") or []), entry.new]}
+        expected = {**expected, "history": [*(expected.get("history") or []), *batch]}
+        entries = entries[len(batch) :]
     verify(doc, text, expected, splices)
     # Proven equal: go on with `expected`, which shares every untouched part with doc.data,
     # so the process holds one copy of the plan, not two, and validates only what changed.

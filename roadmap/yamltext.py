@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml_rs
 
@@ -946,12 +946,15 @@ def _line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
 
 
-def splice_set(text: str, data: Any, path: Path, value: Any) -> Splice:
-    """Set the value at `path` (adding the key to its mapping if it is missing)."""
-    found = locate(text, data, path)
+def splice_set(text: str, data: Any, path: Path, value: Any, *, start: Any = None) -> Splice:
+    """Set the value at `path` (adding the key to its mapping if it is missing).
+
+    `start`: where `locate` finds the piece holding the path (`Batch.item`), else it scans.
+    """
+    found = locate(text, data, path, start=start)
     if found is not None:
         return _replace(text, found, value)
-    parent = locate(text, data, path[:-1])
+    parent = locate(text, data, path[:-1], start=start)
     if parent is None:
         raise YamlProblem(f"cannot find {format_path(path[:-1])} in the file")
     return _insert_key(text, parent, str(path[-1]), value)
@@ -996,9 +999,9 @@ def _insert_key(text: str, parent: Located, key: str, value: Any) -> Splice:
     return Splice(end, end, "\n" + "\n".join(entry))
 
 
-def splice_delete(text: str, data: Any, path: Path) -> Splice:
+def splice_delete(text: str, data: Any, path: Path, *, start: Any = None) -> Splice:
     """Remove a mapping key or a sequence item, with its lines."""
-    found = locate(text, data, path)
+    found = locate(text, data, path, start=start)
     if found is None:
         raise YamlProblem(f"cannot find {format_path(path)} in the file")
     anchor = found.key_node if found.key_node is not None else found.node
@@ -1013,14 +1016,14 @@ def splice_delete(text: str, data: Any, path: Path) -> Splice:
     return Splice(line_start, len(text) if end_line < 0 else end_line + 1, "")
 
 
-def splice_append(text: str, data: Any, path: Path, item: Any) -> Splice:
+def splice_append(text: str, data: Any, path: Path, item: Any, *, start: Any = None) -> Splice:
     """Append an item to the sequence at `path`, creating the key if needed."""
     if len(path) == 1 and isinstance(data, dict) and isinstance(path[0], str):
         return _append_top_level(text, data, path[0], item)
-    found = locate(text, data, path)
+    found = locate(text, data, path, start=start)
     if found is None or not (found.node.id == "sequence" and found.node.value and not found.node.flow_style):
         current = [] if found is None or not isinstance(get_path(data, path), list) else get_path(data, path)
-        return splice_set(text, data, path, [*current, item])
+        return splice_set(text, data, path, [*current, item], start=start)
     seq = found.node
     dash_col = seq.start_mark.column
     last = seq.value[-1]
@@ -1047,6 +1050,235 @@ def _append_top_level(text: str, data: dict[str, Any], key: str, item: Any) -> S
     end = _content_end(text, last.start, last.end)
     lines = _block_lines([item], dash_col)
     return Splice(end, end, "\n" + "\n".join(lines))
+
+
+def splice_extend(text: str, data: dict[str, Any], key: str, items: list[Any]) -> Splice | None:
+    """Append several items to a top-level block sequence in one splice (a command's
+    history entries): the text `splice_append` would give, one item after another.
+    None when the list is empty, missing or not plain block items (append one by one)."""
+    block = top_level_block(text, key)
+    if block is None or not data.get(key) or not items:
+        return None
+    pieces = sequence_items(text, block)
+    if pieces is None:
+        return None
+    last = pieces[-1]
+    dash_col = len(text[last.start : text.find("-", last.start)])
+    end = _content_end(text, last.start, last.end)
+    return Splice(end, end, "\n" + "\n".join(_block_lines(items, dash_col)))
+
+
+class Batch:
+    """A text under a batch of edits (a sheet import, an upgrade): the text of one
+    top-level list's items (tasks:) kept one piece per item, so that an edit inside an
+    item costs that item, not the whole text.
+
+    Without it each Change of a batch scanned the text for the list and its items,
+    composed the whole item and copied the whole text (at 10,000 tasks, 9 MB a Change).
+    Here a list is cut into its items once (`item`); an edit inside item i changes that
+    piece only, its place in the text is kept by a Fenwick tree of the pieces' lengths;
+    an item appended at the end of the list becomes a piece of its own (`append`).
+    Anything else is spliced into the whole text (`replace`), and the list is cut again
+    when next asked for. `text` is the whole text, joined when asked for.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text: str | None = text
+        self._cut: _Cut | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert self._cut is not None
+            self._text = self._cut.joined()
+        return self._text
+
+    def replace(self, splice: Splice) -> None:
+        """Apply a splice of the whole text."""
+        self._text = apply(self.text, splice)
+        self._cut = None
+
+    def index(self, data: Any, key: str, step: str | int) -> int | None:
+        """`resolve_index(data[key], step)`, by the cut list's ids when it is cut."""
+        items = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            return None
+        cut = self._cut if self._cut is not None and self._cut.key == key else None
+        if cut is None or isinstance(step, int):
+            return resolve_index(items, step)
+        return cut.index_of(items, step)
+
+    def item(
+        self, data: Any, key: str, index: int, field: str | int | None = None
+    ) -> tuple[str, int, Callable[[str, Any, Path], tuple[Piece, Any, Path]]] | None:
+        """Item `index` of the list `key`: its text, where it starts in the whole text, and
+        `locate`'s start for paths (key, step, field, ...) in its text (`field` None: the
+        whole item); None when the item cannot be cut out on its own."""
+        items = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(items, list) or not 0 <= index < len(items):
+            return None
+        cut = self._cut_out(key, items)
+        if cut is None:
+            return None
+        item_text = cut.pieces[index]
+        view = _entries(item_text, items[index], field) if isinstance(field, str) else None
+        try:
+            seq = _compose(view[0] if view is not None else item_text)
+        except YamlProblem:
+            return None
+        if seq is None or seq.id != "sequence" or len(seq.value) != 1:
+            return None
+        node = seq.value[0]
+        if view is not None and (node.id != "mapping" or [k.value for k, _ in node.value] != view[1]):
+            return None
+        piece = Piece(0, len(item_text), -1)  # -1: its line is not counted
+
+        def start(text: str, data_: Any, path: Path) -> tuple[Piece, Any, Path]:
+            if len(path) >= 2 and path[0] == key and (len(path) == 2 or path[2] == field):
+                return piece, node, path[2:]
+            raise YamlProblem("not in this item")  # the caller splices it into the whole text instead
+
+        return item_text, cut.start_of(index), start
+
+    def edit_item(self, key: str, index: int, splice: Splice, *, renamed: bool = False) -> None:
+        """Apply a splice of item `index`'s own text (`renamed`: its id may have changed)."""
+        assert self._cut is not None and self._cut.key == key
+        self._cut.edit(index, splice, renamed=renamed)
+        self._text = None
+
+    def append(self, data: Any, key: str, item: Any) -> Splice | None:
+        """Append an item to the list `key` as `splice_append` would; return the splice of
+        the whole text, made. None when the list is empty or cannot be cut into items."""
+        items = data.get(key) if isinstance(data, dict) else None
+        cut = self._cut_out(key, items) if isinstance(items, list) and items else None
+        if cut is None:
+            return None
+        last = cut.pieces[-1]
+        dash_col = len(last[: last.find("-")])
+        end = _content_end(last, 0, len(last))
+        inserted = "\n" + "\n".join(_block_lines([item], dash_col))
+        at = cut.start_of(len(cut.pieces) - 1) + end
+        # the new item's piece starts after the newline inserted before it, and keeps the
+        # blank lines and comments that followed the last item
+        cut.add(last[:end] + "\n", inserted[1:] + last[end:], item.get("id") if isinstance(item, dict) else None)
+        self._text = None
+        return Splice(at, at, inserted)
+
+    def _cut_out(self, key: str, items: list[Any]) -> _Cut | None:
+        if self._cut is not None and self._cut.key == key and len(self._cut.pieces) == len(items):
+            return self._cut
+        text = self.text
+        block = top_level_block(text, key)
+        pieces = sequence_items(text, block) if block is not None else None
+        if pieces is None or len(pieces) != len(items):
+            return None
+        self._cut = _Cut(key, text, pieces)
+        return self._cut
+
+
+class _Cut:
+    """A text as the text before a list's first item, one piece per item, and the rest."""
+
+    def __init__(self, key: str, text: str, pieces: list[Piece]) -> None:
+        self.key = key
+        self.head = text[: pieces[0].start]
+        self.pieces = [text[p.start : p.end] for p in pieces]
+        self.tail = text[pieces[-1].end :]
+        self._ids: dict[str, int] | None = None
+        self._build()
+
+    def _build(self) -> None:
+        n = len(self.pieces)
+        tree = [0] * (n + 1)  # Fenwick tree of the pieces' lengths: start_of(i) in log n
+        for i, piece in enumerate(self.pieces, 1):
+            tree[i] += len(piece)
+            j = i + (i & -i)
+            if j <= n:
+                tree[j] += tree[i]
+        self._tree = tree
+
+    def start_of(self, index: int) -> int:
+        total, i = len(self.head), index
+        while i > 0:
+            total += self._tree[i]
+            i -= i & -i
+        return total
+
+    def edit(self, index: int, splice: Splice, *, renamed: bool) -> None:
+        before = self.pieces[index]
+        self.pieces[index] = apply(before, splice)
+        delta, i = len(self.pieces[index]) - len(before), index + 1
+        while i < len(self._tree):
+            self._tree[i] += delta
+            i += i & -i
+        if renamed:
+            self._ids = None
+
+    def add(self, last: str, new: str, ident: Any) -> None:
+        self.pieces[-1] = last
+        self.pieces.append(new)
+        self._build()
+        if self._ids is not None and isinstance(ident, str):
+            self._ids.setdefault(ident, len(self.pieces) - 1)
+
+    def index_of(self, items: list[Any], step: str) -> int | None:
+        if self._ids is None or len(items) != len(self.pieces):
+            self._ids = {}
+            for i, item in enumerate(items):
+                ident = item.get("id") if isinstance(item, dict) else None
+                if isinstance(ident, str):
+                    self._ids.setdefault(ident, i)
+        return self._ids.get(step)
+
+    def joined(self) -> str:
+        return self.head + "".join(self.pieces) + self.tail
+
+
+_ENTRY_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]|$)")
+
+
+def _entries(item: str, data: Any, field: str) -> tuple[str, list[str]] | None:
+    """An item's text with only the entries an edit of `field` can touch, every other
+    character a space, and the keys kept; None unless the item is a plain block mapping
+    whose key lines ("key:" at one column, the first after the dash) are exactly the keys
+    of its data, in order.
+
+    Kept: the first entry (the dash's line) and the last (a missing field is added after
+    it), the field's own entry with the comment lines below it, and the entry after it (a
+    block value ends where the next token starts). Every kept node then has the marks it
+    has in the whole item, which is what the splices are computed from."""
+    if not isinstance(data, dict) or not data:
+        return None
+    lines = item.split("\n")
+    dash = re.match(r"( *)- +", lines[0])
+    if dash is None:
+        return None
+    column = dash.end()
+    rows: list[int] = []  # the line of each entry
+    names: list[str] = []
+    for i, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip(" ")) if i else column
+        if i and (not line.strip() or line.lstrip().startswith("#") or indent > column):
+            continue
+        if indent != column:
+            return None
+        match = _ENTRY_KEY.match(line, column)
+        if match is None:
+            return None
+        rows.append(i)
+        names.append(match.group(1))
+    if names != list(data):
+        return None
+    keep = {0, len(names) - 1}
+    if field in names:
+        at = names.index(field)
+        # and the entry after it: where a block value ends is where the next token starts
+        keep.update(k for k in (at, at + 1) if k < len(names))
+    kept_lines = set()
+    for k in keep:
+        kept_lines.update(range(rows[k], rows[k + 1] if k + 1 < len(rows) else len(lines)))
+    masked = "\n".join(line if i in kept_lines else " " * len(line) for i, line in enumerate(lines))
+    return masked, [names[k] for k in sorted(keep)]
 
 
 def get_path(data: Any, path: Path, default: Any = None) -> Any:
@@ -1129,25 +1361,36 @@ def verified_by_pieces(old_text: str, old_data: Any, new_text: str, new_data: An
 
 def _changed_regions(splices: list[Splice]) -> list[tuple[int, int, int]]:
     """The splices, applied one after another, as disjoint regions of the old text:
-    (old start, old end, change in length), in order."""
-    regions: list[list[int]] = []  # [old start, old end, current start, current end]
+    (old start, old end, change in length), in order.
 
-    def old(p: int) -> int:  # a current offset not strictly inside a region, in the old text
-        return p - sum((g[3] - g[2]) - (g[1] - g[0]) for g in regions if g[3] <= p)
-
+    Regions are kept in text order; a splice is placed by walking back from the last
+    region, so a batch made in text order (an import, row by row) costs each splice the
+    few regions after it, not all of them.
+    """
+    regions: list[list[int]] = []  # [old start, old end, current start, current end], in order
+    total = 0  # the change in length of all of them
     for splice in splices:
         s, e = splice.start, splice.end
         delta = len(splice.text) - (e - s)
-        touching = [g for g in regions if g[2] <= e and s <= g[3]]
-        cs, ce = min([s] + [g[2] for g in touching]), max([e] + [g[3] for g in touching])
-        old_start = min([old(cs)] + [g[0] for g in touching])
-        old_end = max([old(ce)] + [g[1] for g in touching])
-        rest = [g for g in regions if not any(g is t for t in touching)]
-        for g in rest:
-            if g[2] >= e:
-                g[2] += delta
-                g[3] += delta
-        regions = sorted([*rest, [old_start, old_end, cs, ce + delta]])
+        i, after = len(regions), 0
+        while i > 0 and regions[i - 1][2] > e:  # after the splice (shifted by it)
+            i -= 1
+            g = regions[i]
+            after += (g[3] - g[2]) - (g[1] - g[0])
+        j = i
+        while j > 0 and regions[j - 1][3] >= s:  # touching it (merged into one)
+            j -= 1
+        touching = regions[j:i]
+        inside = sum((g[3] - g[2]) - (g[1] - g[0]) for g in touching)
+        cs = min([s] + [g[2] for g in touching])
+        ce = max([e] + [g[3] for g in touching])
+        old_start = min([cs - (total - after - inside)] + [g[0] for g in touching])
+        old_end = max([ce - (total - after)] + [g[1] for g in touching])
+        for g in regions[i:]:
+            g[2] += delta
+            g[3] += delta
+        regions[j:i] = [[old_start, old_end, cs, ce + delta]]
+        total += delta
     return [(g[0], g[1], (g[3] - g[2]) - (g[1] - g[0])) for g in regions]
 
 

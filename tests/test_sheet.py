@@ -181,15 +181,44 @@ def test_stale_export_reports_a_conflict_and_takes_one_sided_edits(cli: Any, kg:
     cli("export", kg, "-o", book)
     adapt.tick(kg, ["EDU-1"], status="in-progress")  # the plan moves on after the export
     adapt.tick(kg, ["EDU-2"], status="in-progress")
-    edit_xlsx(book, {("EDU-1", "status"): "done", ("INF-1", "owner"): "B. Toktogulova"})
+    adapt.assign(kg, ["INF-2"], owner="A. Usenova")
+    edit_xlsx(book, {
+        ("EDU-1", "status"): "done",  # both changed EDU-1's status: a conflict
+        ("EDU-1", "new_comment"): "Cohort two trained",  # but this cell only the sheet changed
+        ("INF-1", "owner"): "B. Toktogulova",  # only the sheet: taken
+        ("INF-2", "owner"): "C. Ibraimova",  # both: a conflict
+    })
+    before = kg.read_bytes()
+
+    dry = cli("import-sheet", kg, book, "--dry-run")
+    assert dry.exit_code == 3, dry.stderr
+    assert kg.read_bytes() == before
+
     result = cli("import-sheet", kg, book)
-    assert result.exit_code == 0, result.stderr
-    assert "conflict: EDU-1 Status" in result.stderr
+    assert result.exit_code == 3, result.stderr  # imported, but not everything: said by the exit status
+    assert lines(result.stdout) == [
+        f"EDU-1: comment of {ON}: \u201cCohort two trained\u201d",
+        "Task INF-1 assigned to B. Toktogulova",
+    ]
+    said = lines(result.stderr)
+    conflicts = [line for line in said if line.startswith("conflict: ")]
+    assert conflicts == [
+        'conflict: EDU-1 Status: changed in the plan (to "in progress") and in the sheet (to "done") since the export; the plan\'s value is kept',
+        'conflict: INF-2 Responsible person: changed in the plan (to "A. Usenova") and in the sheet (to "C. Ibraimova") since the export; the plan\'s value is kept',
+    ]
+    assert said[-3:-1] == conflicts  # listed last, where the eye lands, then what they mean
+    assert said[-1].startswith("2 conflict(s) not imported: those cells keep the plan's value; the sheet's other changes were written")
     plan = store.load(kg).plan
     assert plan.task("EDU-1").status.value == "in_progress"  # not overwritten
+    assert plan.task("INF-2").owner.name == "A. Usenova"
     assert plan.task("EDU-2").status.value == "in_progress"  # the plan's one-sided edit stays
-    assert plan.task("INF-1").owner.name == "B. Toktogulova"  # the sheet's one-sided edit is taken
+    assert plan.task("INF-1").owner.name == "B. Toktogulova"  # the sheet's one-sided edits are taken
+    assert plan.task("EDU-1").comments[-1].text == "Cohort two trained"
     assert "EDU-2" not in result.stdout
+
+    # the same sheet again: the taken edits are not made twice; the conflicts stay conflicts
+    again = cli("import-sheet", kg, book)
+    assert again.exit_code == 3 and lines(again.stdout) == []
 
 
 # ---------------------------------------------------------------------------------------
@@ -203,6 +232,12 @@ def _refusal_cases() -> list[Any]:
         pytest.param(lambda b: edit_xlsx(b, {}, delete="EDU-1"), 'sheet "Tasks", column A (Id): task EDU-1 has no row', id="deleted"),
         pytest.param(lambda b: edit_xlsx(b, {("EDU-2", "id"): "EDU-1"}), 'sheet "Tasks", row {EDU-2}, column A (Id): EDU-1 is already in row', id="duplicated"),
         pytest.param(lambda b: edit_xlsx(b, {}, [{"direction": "Astronomy", "stage": "1", "title": "Stars"}]), 'sheet "Tasks", row {NEW}, column C (Direction): direction "Astronomy" does not exist', id="direction"),
+        pytest.param(
+            lambda b: edit_xlsx(b, {("FIN-1", "status"): "not needed", ("FIN-1", "status_note"): "Covered by the ministry"}),
+            'sheet "Tasks", row {FIN-1}, column G (Status): a task that is not needed has no owner: empty its responsible person',
+            id="not-needed-with-owner",
+        ),
+        pytest.param(lambda b: edit_xlsx(b, {("EDU-1", "parties"): ": partner"}), 'sheet "Tasks", row {EDU-1}, column N (Responsible parties): ": partner": write the name of the party', id="party-without-name"),
     ]
 
 
@@ -211,7 +246,7 @@ def test_refusals_name_sheet_row_and_column(cli: Any, kg: Path, tmp_path: Path, 
     book = tmp_path / "kg.xlsx"
     cli("export", kg, "-o", book)
     sheet = load_workbook(book).worksheets[0]
-    rows = {"EDU-1": row_of(sheet, "EDU-1"), "EDU-2": row_of(sheet, "EDU-2"), "NEW": sheet.max_row + 1}
+    rows = {"EDU-1": row_of(sheet, "EDU-1"), "EDU-2": row_of(sheet, "EDU-2"), "FIN-1": row_of(sheet, "FIN-1"), "NEW": sheet.max_row + 1}
     edit_xlsx(book, {("INF-1", "owner"): "B. Toktogulova"})  # a good edit beside the bad one
     damage(book)
     before = kg.read_bytes()
@@ -400,3 +435,184 @@ def test_a_sheet_of_another_plan_is_refused(cli: Any, kg: Path, tmp_path: Path) 
     assert result.exit_code == 1
     assert "was exported from the plan" in result.stderr
     assert kg.read_bytes() == before
+
+
+# ---------------------------------------------------------------------------------------
+# Every kind of edit the sheet allows, on a country plan and on a work plan
+
+
+def _country_plan(tmp_path: Path) -> tuple[Path, str]:
+    """A plan made with `roadmap init --country KG`, with an owner, an indicator and (a
+    currency set by hand, then `budget add`) a budget line on DAT-1."""
+    plan = tmp_path / "kg.yaml"
+    adapt.init(plan, country="KG", start_year=2024)
+    plan.write_text(plan.read_text(encoding="utf-8").replace("meta:\n", "meta:\n  currency: KGS\n", 1), encoding="utf-8")
+    adapt.assign(plan, ["DAT-1"], owner="A. Usenova", org="Ministry of Economy")
+    workplan.budget_add(plan, "DAT-1", amount="1500", category="Contracts")
+    return plan, "DAT-1"
+
+
+def _work_plan(tmp_path: Path) -> tuple[Path, str]:
+    """The example work plan, without the stated totals (a changed amount would no longer add up to them)."""
+    import re
+
+    plan = tmp_path / "wp.yaml"
+    plan.write_text(re.sub(r"\n  # The totals.*?\n(?=directions:)", "\n", EXAMPLE.read_text(encoding="utf-8"), flags=re.S), encoding="utf-8")
+    return plan, "OUT11-3"
+
+
+PLANS = {"country plan": _country_plan, "work plan": _work_plan}
+
+# kind -> (cells per plan kind, the lines import-sheet prints, what the plan then holds)
+# In the lines, {id} is the task, {ref} how the comment and value sentences name it.
+EDITS: dict[str, Any] = {
+    "status": (
+        {"status": "done"},
+        ["Task {id} marked done on " + ON],
+        lambda task, data: task["status"] == "done" and task["status_date"] == TODAY.isoformat(),
+    ),
+    "status and date": (
+        {"status": "done", "status_date": dt.date(2025, 3, 31)},
+        ["Task {id} marked done on 31 March 2025"],
+        lambda task, data: task["status"] == "done" and task["status_date"] == "2025-03-31",
+    ),
+    "status note": (  # a task not needed has no owner: the row empties it too
+        {"status": "not needed", "status_note": "Covered by the national programme", "owner": "", "organisation": ""},
+        ["Task {id} marked not needed on " + ON + ": Covered by the national programme", "Task {id} no longer has an owner (was {owner})"],
+        lambda task, data: task["status"] == "not_needed" and task["status_note"] == "Covered by the national programme" and "owner" not in task,
+    ),
+    "owner name": (
+        {"owner": "B. Toktogulova"},
+        ["Task {id} reassigned from {owner} to B. Toktogulova{org}"],
+        lambda task, data: task["owner"]["name"] == "B. Toktogulova",
+    ),
+    "organisation": (
+        {"organisation": "Ministry of Culture"},
+        ["Task {id} reassigned from {owner} to {name} (Ministry of Culture)"],
+        lambda task, data: task["owner"]["organisation"] == "Ministry of Culture",
+    ),
+    "contact": (
+        {"contact": "focal.point@example.kg"},
+        ["Task {id}: contact of {owner} is now focal.point@example.kg"],
+        lambda task, data: task["owner"]["contact"] == "focal.point@example.kg",
+    ),
+    "title": (
+        {"title": "Map the creative sector's data, revised"},
+        ["Task {id} renamed from \u201c{title}\u201d to \u201cMap the creative sector's data, revised\u201d"],
+        lambda task, data: task["title"] == "Map the creative sector's data, revised",
+    ),
+    "expected results": (
+        {"expected_results": "{results}Figures published every year"},
+        ["Expected results of {id}: added \u201cFigures published every year\u201d"],
+        lambda task, data: task["expected_results"][-1] == "Figures published every year",
+    ),
+    "actual value": (
+        {"actual": "1: 42"},
+        ["{ref}: indicator 1 measured 42 on " + ON],
+        lambda task, data: task["success_indicators"][0]["values"][-1] == {"date": TODAY.isoformat(), "actual": "42"},
+    ),
+    "budget amount": (
+        {"budget": "{budget}"},
+        ["{ref}: budget line 1 ({category}) changed from {old_amount} to {new_amount}"],
+        lambda task, data: task["budget"][0]["amount"] == "1750.50",
+    ),
+    "comment": (
+        {"new_comment": "Agreed at the steering committee"},
+        ["{ref}: comment of " + ON + ": \u201cAgreed at the steering committee\u201d"],
+        lambda task, data: task["comments"][-1] == {"date": TODAY.isoformat(), "text": "Agreed at the steering committee"},
+    ),
+    "lead": (
+        {"lead": "UNDP"},
+        ["{id}: lead {lead_words}"],
+        lambda task, data: task["lead"] == "UNDP",
+    ),
+    "parties": (
+        {"parties": "{parties}Chamber of Commerce: partner"},
+        ["Responsible parties of {id}: added \u201cChamber of Commerce (partner)\u201d"],
+        lambda task, data: task["parties"][-1] == {"name": "Chamber of Commerce", "role": "partner"},
+    ),
+}
+
+
+def _fill(value: Any, known: dict[str, str]) -> Any:
+    return value.format(**known) if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+@pytest.mark.parametrize("which", list(PLANS))
+def test_each_kind_of_edit_lands_on_both_kinds_of_plan(cli: Any, tmp_path: Path, which: str, kind: str) -> None:
+    from decimal import Decimal
+
+    plan, task_id = PLANS[which](tmp_path)
+    book = tmp_path / "plan.xlsx"
+    assert cli("export", plan, "-o", book).exit_code == 0
+    doc = store.load(plan)
+    task = doc.plan.task(task_id)
+    sheet = load_workbook(book).worksheets[0]
+    row = {key: sheet.cell(row_of(sheet, task_id), c).value for key, c in columns(sheet).items()}
+    owner = f"{task.owner.name} ({task.owner.organisation})" if task.owner.organisation else task.owner.name
+    currency = doc.plan.meta.currency
+    known = {
+        "id": task_id, "ref": task.ref or task_id, "title": task.title, "owner": owner, "name": task.owner.name,
+        "org": f" ({task.owner.organisation})" if task.owner.organisation else "",
+        "results": (row["expected_results"] + "\n") if row["expected_results"] else "",
+        "parties": (row["parties"] + "\n") if row["parties"] else "",
+        "budget": "\n".join([f"1: 1750.50 |{row['budget'].split(chr(10))[0].split('|', 1)[1]}", *row["budget"].split("\n")[1:]]),
+        "category": task.budget[0].category,
+        "old_amount": catalogue_money(Decimal(str(task.budget[0].amount)), currency),
+        "new_amount": catalogue_money(Decimal("1750.50"), currency),
+        "lead_words": f"changed from \u201c{task.lead}\u201d to \u201cUNDP\u201d" if task.lead else "set to \u201cUNDP\u201d",
+    }
+    cells, said, holds = EDITS[kind]
+    edit_xlsx(book, {(task_id, key): _fill(value, known) for key, value in cells.items()})
+    shutil.copyfile(plan, tmp_path / "before.yaml")
+
+    result = cli("import-sheet", plan, book)
+    assert result.exit_code == 0, result.stderr
+    assert lines(result.stdout) == [_fill(line, known) for line in said]
+    after = store.load(plan)
+    data = next(t for t in after.data["tasks"] if t["id"] == task_id)
+    assert holds(data, after.data)
+    recorded = after.data["history"][len(doc.data.get("history") or []) :]
+    assert recorded and {h["command"] for h in recorded} == {"import-sheet"} and {h["task"] for h in recorded} == {task_id}
+    diff = json.loads(cli("diff", tmp_path / "before.yaml", plan, "--format", "json").stdout)
+    assert [t["task"] for t in diff["tasks"]] == [task_id]  # nothing else changed
+    assert not diff["only_in_a"] and not diff["only_in_b"]
+
+
+def catalogue_money(amount: Any, currency: str | None) -> str:
+    from roadmap.i18n import catalogue
+
+    return catalogue("en").money(amount, currency) if currency else str(amount)
+
+
+@pytest.mark.parametrize("which", list(PLANS))
+def test_a_new_row_is_added_with_what_it_says_on_both_kinds_of_plan(cli: Any, tmp_path: Path, which: str) -> None:
+    plan, task_id = PLANS[which](tmp_path)
+    book = tmp_path / "plan.xlsx"
+    assert cli("export", plan, "-o", book).exit_code == 0
+    sheet = load_workbook(book).worksheets[0]
+    template = {key: sheet.cell(row_of(sheet, task_id), c).value for key, c in columns(sheet).items()}
+    timeframe = "2025\u20132026" if which == "country plan" else "2009-Q3\u2013Q4"
+    new = {
+        "direction": template["direction"], "stage": template["stage"], "timeframe": timeframe,
+        "title": "Microgrants for craft cooperatives", "status": "in progress", "owner": "C. Ibraimova",
+        "organisation": "Crafts Council", "contact": "c.ibraimova@example.kg", "lead": "ILO",
+        "parties": "Crafts Council: responsible party", "expected_results": "20 cooperatives funded",
+        "new_comment": "Proposed at the annual review",
+    }
+    edit_xlsx(book, {}, [{k: v for k, v in new.items() if v}])
+    result = cli("import-sheet", plan, book)
+    assert result.exit_code == 0, result.stderr
+    said = lines(result.stdout)
+    assert len(said) == 1 and "new task" in said[0] and "Microgrants for craft cooperatives" in said[0], said
+    added = next(t for t in store.load(plan).plan.tasks if t.title == "Microgrants for craft cooperatives")
+    assert added.id in said[0] and added.origin.value == "added"
+    assert (added.owner.name, added.owner.organisation, added.owner.contact) == ("C. Ibraimova", "Crafts Council", "c.ibraimova@example.kg")
+    assert added.lead == "ILO" and [(p.name, p.role) for p in added.parties] == [("Crafts Council", "responsible party")]
+    assert added.status.value == "in_progress" and added.expected_results == ["20 cooperatives funded"]
+    assert [c.text for c in added.comments] == ["Proposed at the annual review"]
+    if which == "country plan":
+        assert (added.year_start, added.year_end) == (2, 3)
+    else:
+        assert (str(added.start), str(added.end)) == ("2009-Q3", "2009-Q4")

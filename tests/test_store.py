@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import random
 import signal
@@ -297,3 +298,137 @@ def test_check_without_warnings_gives_the_same_errors(kg_plan: Path) -> None:
 
     plan = store.load(kg_plan).plan
     assert check(plan, warnings=False) == [i for i in check(plan) if i.severity == "error"]
+
+
+def _random_changes(data: dict, rng: random.Random, count: int, favoured: list[str] = ()) -> list[Change]:
+    """A batch as commands make them: fields set, added and removed inside tasks, items
+    appended to a task's lists, tasks added and removed, other top-level lists and meta."""
+    from roadmap.changes import apply_to_data
+
+    changes: list[Change] = []
+    added = 0
+    for _ in range(count):
+        tasks = data["tasks"]
+        ids = [t["id"] for t in tasks]
+        chosen = [tid for tid in favoured if tid in ids]
+        task = tasks[ids.index(rng.choice(chosen))] if chosen and rng.random() < 0.5 else rng.choice(tasks)
+        tid = task["id"]
+        kind = rng.randrange(15)
+        if kind == 0:
+            change = Change(("tasks", tid, "status"), task.get("status"), rng.choice(["done", "in_progress", "planned"]))
+        elif kind == 1:
+            change = Change(("tasks", tid, "status_date"), task.get("status_date"), rng.choice([None, "2025-03-01", "2026-01-31"]))
+        elif kind == 2:
+            owner = rng.choice([None, {"name": "A. Usenova"}, {"name": "Нургуль", "organisation": "Ассоциация: креатив", "contact": "n@example.kg"}])
+            change = Change(("tasks", tid, "owner"), task.get("owner"), owner)
+        elif kind == 3:
+            change = Change(("tasks", tid, "title"), task["title"], rng.choice(["A: colon title", "Line one\nline two", "#not a comment", "plain"]))
+        elif kind == 4:
+            comments = task.get("comments")
+            item = {"date": "2026-05-01", "text": f"comment {rng.randrange(99)}: noted"}
+            change = Change(("tasks", tid, "comments", len(comments)), None, item) if comments else Change(("tasks", tid, "comments"), comments, [item])
+        elif kind == 5 and task.get("expected_results"):
+            change = Change(("tasks", tid, "expected_results", len(task["expected_results"])), None, "One more result")
+        elif kind == 6 and task.get("success_indicators"):
+            first = task["success_indicators"][0]
+            new = {"text": first if isinstance(first, str) else first["text"], "values": [{"date": "2026-05-01", "actual": "3"}]}
+            change = Change(("tasks", tid, "success_indicators", 0), first, new)
+        elif kind == 7:
+            added += 1
+            new_task = {"id": f"KG-FIN-{90 + added}", "direction": "FIN", "stage": "S2", "title": f"Added {added}", "year_start": 1, "year_end": 2, "status": "planned", "origin": "added"}
+            change = Change(("tasks", new_task["id"]), None, new_task)
+        elif kind == 8 and len(tasks) > 10:
+            change = Change(("tasks", tid), task, None)
+        elif kind == 9:
+            change = Change(("meta", "title"), data["meta"]["title"], f"Title {rng.randrange(99)}")
+        elif kind == 10:
+            direction = rng.choice(data["directions"])
+            change = Change(("directions", direction["id"], "name"), direction["name"], f"Name {rng.randrange(99)}")
+        elif kind == 11 and task.get("persons_involved"):
+            change = Change(("tasks", tid, "persons_involved"), task["persons_involved"], None)
+        elif kind == 12 and task.get("box"):
+            change = Change(("tasks", tid, "box", "text"), task["box"]["text"], f"Box {rng.randrange(99)}")
+        elif kind == 13:
+            change = Change(("tasks", tid, "year_end"), task.get("year_end"), rng.choice([3, 4, 5]))
+        elif kind == 14:
+            change = Change(("tasks", tid, "status_note"), task.get("status_note"), rng.choice([None, "a note", "two\nlines"]))
+        else:
+            continue
+        if change.old == change.new:
+            continue
+        changes.append(change)
+        data = apply_to_data(data, change)
+    return changes
+
+
+def test_a_batch_of_changes_splices_as_each_change_alone_would(kg_plan: Path) -> None:
+    """splice_changes finds the tasks once for the whole batch (an import of hundreds of
+    rows): the text, the splices and the data are exactly those of splicing each Change
+    on its own, one after another, on plans with comments between and inside tasks."""
+    base = kg_plan.read_text(encoding="utf-8")
+    base = base.replace("\n  - id: DAT-2\n", "\n  # data tasks, revised in the spring\n\n  - id: DAT-2\n", 1)
+    base = base.replace("\n    status: planned\n", "\n    status: planned  # to confirm\n    # the owner comes later\n", 3)
+    layouts = {  # hand-written layouts, each in its own task
+        "EDU-1": [("    title: ", "    title: |-\n      Train creative entrepreneurs\n      in two cohorts\n\n    # the box follows\nBOX")],
+        "EDU-2": [("    persons_involved:\n      - Working group\n      - CCAN\n", "    persons_involved:\n    - Working group\n    - CCAN\n   \n")],
+        "EDU-3": [("    year_end: ", "    \"year_end\": ")],
+        "EDU-4": [("    expected_results:\n      - ", "    expected_results: [\n        ")],
+        "CUL-1": [("    box:\n", "    box: {text: Culture box, order: 1}\nBOXGONE")],
+        "CUL-2": [("    direction: CUL\n", "    direction: CUL\n      \n")],
+        "DAT-1": [("    status:", "    status_note: |\n      kept as it is\n\n    status:")],
+    }
+    for tid, edits in layouts.items():
+        at = base.index(f"  - id: {tid}\n")
+        end = base.index("\n  - id: ", at + 1)
+        item = base[at:end]
+        for old, new in edits:
+            if old == "    title: ":
+                line = item[item.index(old) :].split("\n", 1)[0]
+                item = item.replace(line + "\n", new.replace("BOX", ""), 1)
+            elif new.endswith("BOXGONE"):
+                box_at = item.index(old)
+                box_end = item.index("    year_start", box_at)
+                item = item[:box_at] + new.removesuffix("BOXGONE") + item[box_end:]
+            elif old == "    expected_results:\n      - ":  # a flow list over several lines
+                head, rest = item[: item.index(old)], item[item.index(old) + len("    expected_results:\n") :]
+                results = []
+                while rest.startswith("      - "):
+                    line, rest = rest.split("\n", 1)
+                    results.append(line.removeprefix("      - "))
+                item = head + new + ",\n        ".join(json.dumps(r) for r in results) + "\n      ]\n" + rest
+            else:
+                assert old in item, (tid, old)
+                item = item.replace(old, new, 1)
+        base = base[:at] + item + base[end:]
+    kg_plan.write_text(base, encoding="utf-8")
+    doc = store.load(kg_plan)
+    for seed in range(20):
+        rng = random.Random(seed)
+        changes = _random_changes(doc.data, rng, rng.randint(1, 40), list(layouts))
+        splices: list[yamltext.Splice] = []
+        text, expected = store.splice_changes(doc.text, doc.data, changes, splices)
+        one_by_one, data, alone = doc.text, doc.data, []
+        from roadmap.changes import apply_to_data
+
+        for change in changes:
+            splice = store._splice_at(one_by_one, data, change, None)
+            alone.append(splice)
+            one_by_one = yamltext.apply(one_by_one, splice)
+            data = apply_to_data(data, change)
+        assert text == one_by_one, seed
+        assert splices == alone, seed
+        assert expected == data == yamltext.parse(text), seed
+
+
+def test_history_entries_go_in_as_one_splice_with_the_text_of_one_by_one(kg_plan: Path) -> None:
+    doc = store.load(kg_plan)
+    entries = [{"date": "2026-05-01", "command": "import-sheet", "step": 9, "task": f"DAT-{i}", "field": "status", "old": None, "new": "done"} for i in (1, 2, 3)]
+    splice = yamltext.splice_extend(doc.text, doc.data, "history", entries)
+    assert splice is not None
+    text, data = doc.text, doc.data
+    for entry in entries:
+        text = yamltext.apply(text, yamltext.splice_append(text, data, ("history",), entry))
+        data = {**data, "history": [*data["history"], entry]}
+    assert yamltext.apply(doc.text, splice) == text
+    assert yamltext.parse(text) == data
+    assert yamltext.splice_extend(doc.text, {**doc.data, "history": []}, "history", entries) is None  # the first entry goes in alone

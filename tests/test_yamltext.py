@@ -231,3 +231,29 @@ def test_changed_regions_map_sequential_splices_to_the_old_text():
         at = end
     rebuilt += old[at:]
     assert rebuilt == text
+
+
+def test_changed_regions_rebuild_the_new_text_for_any_order_of_splices():
+    """Splices in any order, overlapping, touching, empty, deleting: the regions say which
+    parts of the old text changed and by how much, so the old text outside them and the new
+    text inside them make the new text."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        old = "".join(rng.choice("abc\n") for _ in range(rng.randint(0, 60)))
+        text, splices = old, []
+        for _ in range(rng.randint(1, 12)):
+            start = rng.randint(0, len(text))
+            end = rng.randint(start, min(len(text), start + rng.randint(0, 6)))
+            splice = yamltext.Splice(start, end, "X" * rng.choice([0, 0, 1, 3, 7]))
+            splices.append(splice)
+            text = yamltext.apply(text, splice)
+        regions = yamltext._changed_regions(splices)
+        assert all(a[1] < b[0] for a, b in zip(regions, regions[1:]))  # disjoint, apart, in order
+        rebuilt, at, shift = "", 0, 0
+        for start, end, delta in regions:
+            rebuilt += old[at:start] + text[start + shift : end + shift + delta]
+            shift += delta
+            at = end
+        assert rebuilt + old[at:] == text
