@@ -1,7 +1,7 @@
 """The `roadmap` command: parse arguments, call one roadmap.* function, print.
 
 Exit codes: 0 ok, 1 a user or data error (the message says what to fix), 2 bad usage,
-3 for `diff` when the plans differ.
+3 for `diff` when the plans differ and for `import-sheet` when it left conflicts.
 """
 
 from __future__ import annotations

@@ -108,22 +108,22 @@ def publish(
     _warm_up()
     workers = _workers(len(groups), jobs)
     if workers == 1:
-        for group in groups:
-            _make(outputs, group, folder, say)
+        _make(outputs, groups, folder, say)
     else:
         _in_workers(outputs, groups, folder, say, workers)
     return [folder / o.name for o in outputs]
 
 
-def _make(outputs: list[Output], group: list[int], folder: Path, say: Progress) -> None:
-    """Make and write one group's files, in order."""
+def _make(outputs: list[Output], groups: list[list[int]], folder: Path, say: Progress) -> None:
+    """Make and write the groups' files, in order."""
     from .render import flowchart
 
-    with flowchart.reused():  # drawn once per format, for the documents that embed it and for itself
-        for i in group:
-            output = outputs[i]
-            say(f"[{i + 1}/{len(outputs)}] {output.name}: {output.label}")
-            write_bytes_atomic(folder / output.name, output.make())
+    with flowchart.reused():  # drawn once per format (and process), for the documents that embed it and for itself
+        for group in groups:
+            for i in group:
+                output = outputs[i]
+                say(f"[{i + 1}/{len(outputs)}] {output.name}: {output.label}")
+                write_bytes_atomic(folder / output.name, output.make())
 
 
 def _in_workers(outputs: list[Output], groups: list[list[int]], folder: Path, say: Progress, workers: int) -> None:
@@ -202,8 +202,7 @@ def _work(outputs: list[Output], groups: list[list[int]], folder: Path, pipe: in
             data = data[os.write(pipe, data) :]
 
     try:
-        for group in groups:
-            _make(outputs, group, folder, send)
+        _make(outputs, groups, folder, send)
     except BaseException as exc:
         try:
             sent = pickle.dumps(exc)
